@@ -1,0 +1,471 @@
+package bert
+
+import (
+	"bytes"
+	"compress/zlib"
+	"encoding/binary"
+	"io"
+	"math"
+	"strconv"
+	"unicode/utf8"
+)
+
+// The tags of the External Term Format that this codec reads.
+const (
+	tagVersion     = 131
+	tagCompressed  = 80
+	tagNewFloat    = 70
+	tagBitBinary   = 77
+	tagSmallInt    = 97
+	tagInt         = 98
+	tagFloat       = 99
+	tagAtom        = 100
+	tagSmallTuple  = 104
+	tagLargeTuple  = 105
+	tagNil         = 106
+	tagString      = 107
+	tagList        = 108
+	tagBinary      = 109
+	tagSmallBig    = 110
+	tagLargeBig    = 111
+	tagSmallAtom   = 115
+	tagMap         = 116
+	tagAtomUTF8    = 118
+	tagSmallAtomU8 = 119
+)
+
+const (
+	defaultMaxDepth    = 512
+	defaultMaxInflated = 1 << 20
+	// zlib cannot inflate one byte to more than about 1032: a larger claim
+	// is a lie, refused before anything is allocated for it.
+	maxInflateRatio = 1032
+)
+
+// Decoder decodes BERT frames. Its zero value is ready to use.
+//
+// Decoding is two passes over the input: the first checks every length and
+// tag and counts the terms, the second builds them in one allocation. So
+// a hostile frame is refused before anything is allocated for it, and no
+// frame allocates more than one Term (64 bytes) per byte of input.
+type Decoder struct {
+	// MaxDepth bounds how deeply tuples, lists and maps may nest.
+	// Zero means 512.
+	MaxDepth int
+	// MaxInflated bounds the inflated size of a compressed term (tag 80).
+	// Zero means 1 MiB; a negative value refuses compressed terms.
+	MaxInflated int
+}
+
+// Decode decodes one whole frame: the version byte 131, then one term.
+// The result shares memory with data (see Term).
+func Decode(data []byte) (Term, error) { return Decoder{}.Decode(data) }
+
+// Decode decodes one whole frame: the version byte 131, then one term, and
+// nothing after it. The result shares memory with data (see Term).
+func (dc Decoder) Decode(data []byte) (Term, error) {
+	if len(data) == 0 || data[0] != tagVersion {
+		return Term{}, &DecodeError{Offset: 0, Err: ErrVersion}
+	}
+	if len(data) > 1 && data[1] == tagCompressed {
+		inflated, err := dc.inflate(data)
+		if err != nil {
+			return Term{}, err
+		}
+		return dc.decodeTerm(inflated, 1)
+	}
+	return dc.decodeTerm(data, 1)
+}
+
+func (dc Decoder) decodeTerm(data []byte, start int) (Term, error) {
+	d := decoder{data: data, pos: start, maxDepth: dc.MaxDepth}
+	if d.maxDepth <= 0 {
+		d.maxDepth = defaultMaxDepth
+	}
+	if err := d.skip(0); err != nil {
+		return Term{}, err
+	}
+	if d.pos != len(data) {
+		return Term{}, &DecodeError{Offset: d.pos, Err: ErrTrailing, Detail: strconv.Itoa(len(data)-d.pos) + " bytes left"}
+	}
+	if d.count > 0 {
+		d.slab = make([]Term, d.count)
+	}
+	d.pos = start
+	var t Term
+	d.read(&t)
+	return t, nil
+}
+
+// inflate returns the term inside a compressed frame (131, 80, size, zlib).
+func (dc Decoder) inflate(data []byte) ([]byte, error) {
+	limit := dc.MaxInflated
+	if limit == 0 {
+		limit = defaultMaxInflated
+	}
+	if limit < 0 {
+		return nil, &DecodeError{Offset: 1, Tag: tagCompressed, Err: ErrCompressed}
+	}
+	if len(data) < 6 {
+		return nil, &DecodeError{Offset: 1, Tag: tagCompressed, Err: ErrTruncated}
+	}
+	size := int64(binary.BigEndian.Uint32(data[2:]))
+	z := data[6:]
+	switch {
+	case size > int64(limit):
+		return nil, &DecodeError{Offset: 2, Tag: tagCompressed, Err: ErrCompressed,
+			Detail: "inflated size " + strconv.FormatInt(size, 10) + " is over the limit of " + strconv.Itoa(limit)}
+	case size > int64(len(z))*maxInflateRatio+64:
+		return nil, &DecodeError{Offset: 2, Tag: tagCompressed, Err: ErrInvalid, Detail: "inflated size larger than zlib can produce"}
+	case size == 0:
+		return nil, &DecodeError{Offset: 2, Tag: tagCompressed, Err: ErrInvalid, Detail: "empty compressed term"}
+	case len(z) < 2 || z[0]&0x0f != 8 || (uint16(z[0])<<8|uint16(z[1]))%31 != 0:
+		return nil, &DecodeError{Offset: 6, Tag: tagCompressed, Err: ErrInvalid, Detail: "not zlib data"}
+	}
+	r, err := zlib.NewReader(bytes.NewReader(z))
+	if err != nil {
+		return nil, &DecodeError{Offset: 6, Tag: tagCompressed, Err: ErrInvalid, Detail: err.Error()}
+	}
+	out := make([]byte, size+1)
+	out[0] = tagVersion
+	if _, err := io.ReadFull(r, out[1:]); err != nil {
+		return nil, &DecodeError{Offset: 6, Tag: tagCompressed, Err: ErrInvalid, Detail: "zlib: " + err.Error()}
+	}
+	// The stream must end exactly where the size said.
+	var extra [1]byte
+	if n, _ := r.Read(extra[:]); n != 0 {
+		return nil, &DecodeError{Offset: 6, Tag: tagCompressed, Err: ErrInvalid, Detail: "inflates to more than its size"}
+	}
+	return out, nil
+}
+
+type decoder struct {
+	data     []byte
+	pos      int
+	maxDepth int
+	count    int    // slab slots the first pass found
+	slab     []Term // the second pass's store of tuple, list and map elements
+}
+
+func (d *decoder) fail(err error, tag byte, at int, detail string) error {
+	return &DecodeError{Offset: at, Tag: tag, Err: err, Detail: detail}
+}
+
+// skip is the first pass: it checks one term and counts its slab slots.
+// It reads through locals rather than d's fields: it is the hot loop.
+func (d *decoder) skip(depth int) error {
+	data, at := d.data, d.pos
+	if at >= len(data) {
+		return d.fail(ErrTruncated, 0, at, "")
+	}
+	tag := data[at]
+	pos := at + 1
+	rest := len(data) - pos
+	var n int // bytes to step over after the header
+	switch tag {
+	case tagSmallInt:
+		n = 1
+	case tagInt:
+		n = 4
+	case tagNewFloat:
+		if rest < 8 {
+			return d.fail(ErrTruncated, tag, at, "")
+		}
+		f := math.Float64frombits(binary.BigEndian.Uint64(data[pos:]))
+		if math.IsNaN(f) || math.IsInf(f, 0) {
+			return d.fail(ErrInvalid, tag, at, "not a finite float")
+		}
+		n = 8
+	case tagFloat:
+		if rest < 31 {
+			return d.fail(ErrTruncated, tag, at, "")
+		}
+		if _, ok := parseFloatText(data[pos : pos+31]); !ok {
+			return d.fail(ErrInvalid, tag, at, "bad float text")
+		}
+		n = 31
+	case tagSmallAtom, tagSmallAtomU8, tagAtom, tagAtomUTF8, tagString, tagBinary, tagSmallBig, tagLargeBig, tagBitBinary:
+		size := sizeOf(tag)
+		if rest < size {
+			return d.fail(ErrTruncated, tag, at, "")
+		}
+		n = d.readAt(pos, size)
+		pos += size
+		switch tag {
+		case tagSmallBig, tagLargeBig, tagBitBinary:
+			if pos >= len(data) {
+				return d.fail(ErrTruncated, tag, at, "")
+			}
+			b := int(data[pos])
+			pos++
+			if tag == tagBitBinary && (b > 8 || (b == 0) != (n == 0)) {
+				return d.fail(ErrInvalid, tag, at, "bad bit count "+strconv.Itoa(b))
+			}
+			if tag != tagBitBinary && b > 1 {
+				return d.fail(ErrInvalid, tag, at, "bad sign byte")
+			}
+		}
+		if n > len(data)-pos {
+			return d.fail(ErrTruncated, tag, at, "")
+		}
+		if (tag == tagAtomUTF8 || tag == tagSmallAtomU8) && !validUTF8(data[pos:pos+n]) {
+			return d.fail(ErrInvalid, tag, at, "atom is not UTF-8")
+		}
+	case tagNil:
+	case tagSmallTuple, tagLargeTuple, tagList, tagMap:
+		size := sizeOf(tag)
+		if rest < size {
+			return d.fail(ErrTruncated, tag, at, "")
+		}
+		n := d.readAt(pos, size)
+		d.pos = pos + size
+		switch {
+		case tag == tagMap:
+			if n > (len(data)-d.pos)/2 {
+				return d.fail(ErrTruncated, tag, at, "map size past the end")
+			}
+			return d.skipElems(2*n, 0, depth, tag, at)
+		case tag == tagList && n == 0: // [|T] is T: no slots of its own
+			return d.skipElems(0, 1, depth, tag, at)
+		case tag == tagList:
+			// One slot more than the elements, for a tail that may be improper.
+			d.count++
+			return d.skipElems(n, 1, depth, tag, at)
+		}
+		return d.skipElems(n, 0, depth, tag, at)
+	default:
+		return d.fail(ErrTag, tag, at, "")
+	}
+	if n > len(data)-pos {
+		return d.fail(ErrTruncated, tag, at, "")
+	}
+	d.pos = pos + n
+	return nil
+}
+
+// readAt reads a big-endian length of size 1, 2 or 4 bytes at pos.
+func (d *decoder) readAt(pos, size int) int {
+	switch size {
+	case 1:
+		return int(d.data[pos])
+	case 2:
+		return int(binary.BigEndian.Uint16(d.data[pos:]))
+	}
+	return int(binary.BigEndian.Uint32(d.data[pos:]))
+}
+
+// skipElems checks n elements plus extra trailing terms (a list's tail),
+// which take no slot of their own.
+func (d *decoder) skipElems(n, extra, depth int, tag byte, at int) error {
+	if n+extra > len(d.data)-d.pos { // every term takes at least one byte
+		return d.fail(ErrTruncated, tag, at, "count past the end")
+	}
+	if n+extra > 0 && depth >= d.maxDepth {
+		return d.fail(ErrDepth, tag, at, "deeper than "+strconv.Itoa(d.maxDepth))
+	}
+	d.count += n
+	for i := 0; i < n+extra; i++ {
+		if err := d.skip(depth + 1); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// read is the second pass: it builds the term the first pass checked.
+func (d *decoder) read(out *Term) {
+	tag := d.data[d.pos]
+	d.pos++
+	switch tag {
+	case tagSmallInt:
+		*out = Int(int64(d.data[d.pos]))
+		d.pos++
+	case tagInt:
+		*out = Int(int64(int32(binary.BigEndian.Uint32(d.data[d.pos:]))))
+		d.pos += 4
+	case tagNewFloat:
+		*out = Term{kind: KindFloat, n: int64(binary.BigEndian.Uint64(d.data[d.pos:]))}
+		d.pos += 8
+	case tagFloat:
+		f, _ := parseFloatText(d.data[d.pos : d.pos+31])
+		*out = Float(f)
+		d.pos += 31
+	case tagAtom, tagSmallAtom:
+		n := d.readN(sizeOf(tag))
+		*out = Atom(latin1OrUTF8(d.take(n)))
+	case tagAtomUTF8, tagSmallAtomU8:
+		n := d.readN(sizeOf(tag))
+		*out = Atom(intern(d.take(n)))
+	case tagBinary:
+		n := d.readN(4)
+		*out = bytesTerm(KindBinary, d.take(n))
+	case tagBitBinary:
+		n := int(binary.BigEndian.Uint32(d.data[d.pos:]))
+		bits := int(d.data[d.pos+4])
+		d.pos += 5
+		b := d.take(n)
+		if n > 0 && bits < 8 {
+			if mask := byte(0xff) >> bits; b[n-1]&mask != 0 {
+				// Unused low bits are not part of the value: clear them
+				// in a copy, never in the caller's buffer.
+				b = append([]byte(nil), b...)
+				b[n-1] &^= mask
+			}
+		}
+		*out = BitBinary(b, bits)
+	case tagString:
+		n := d.readN(2)
+		*out = bytesTerm(KindByteList, d.take(n))
+	case tagNil:
+		*out = Term{}
+	case tagSmallBig, tagLargeBig:
+		n := d.readN(sizeOf(tag))
+		neg := d.data[d.pos] == 1
+		d.pos++
+		*out = bigTerm(d.take(n), neg)
+	case tagSmallTuple, tagLargeTuple:
+		n := d.readN(sizeOf(tag))
+		elems := d.alloc(n)
+		for i := range elems {
+			d.read(&elems[i])
+		}
+		*out = termsTerm(KindTuple, 0, elems)
+	case tagList:
+		n := d.readN(4)
+		if n == 0 {
+			d.read(out)
+			return
+		}
+		elems := d.alloc(n + 1)
+		for i := 0; i < n; i++ {
+			d.read(&elems[i])
+		}
+		if d.data[d.pos] == tagNil {
+			d.pos++
+			*out = termsTerm(KindList, 0, elems[:n:n])
+			return
+		}
+		d.read(&elems[n])
+		*out = improper(elems)
+	case tagMap:
+		n := d.readN(4)
+		elems := d.alloc(2 * n)
+		for i := range elems {
+			d.read(&elems[i])
+		}
+		*out = termsTerm(KindMap, 0, elems)
+	}
+}
+
+// readN reads a length of size 1, 2 or 4 bytes that the first pass checked.
+func (d *decoder) readN(size int) int {
+	n := d.readAt(d.pos, size)
+	d.pos += size
+	return n
+}
+
+// sizeOf returns the size of the length field that follows tag.
+func sizeOf(tag byte) int {
+	switch tag {
+	case tagSmallAtom, tagSmallAtomU8, tagSmallTuple, tagSmallBig:
+		return 1
+	case tagAtom, tagAtomUTF8, tagString:
+		return 2
+	}
+	return 4
+}
+
+func (d *decoder) take(n int) []byte {
+	b := d.data[d.pos : d.pos+n : d.pos+n]
+	d.pos += n
+	return b
+}
+
+func (d *decoder) alloc(n int) []Term {
+	s := d.slab[:n:n]
+	d.slab = d.slab[n:]
+	return s
+}
+
+// improper builds [e1, ... | tail] from elems whose last is the tail. A tail
+// that is itself a list is spliced in, as Erlang does: [a | [b]] is [a, b].
+func improper(elems []Term) Term {
+	n := len(elems) - 1
+	tail := elems[n]
+	switch {
+	case tail.kind == KindList && int(tail.n) > 0:
+		all := make([]Term, 0, n+int(tail.n))
+		all = append(append(all, elems[:n]...), tail.elems()...)
+		return termsTerm(KindList, tail.bits, all)
+	case tail.kind == KindByteList:
+		all := make([]Term, 0, n+int(tail.n))
+		all = append(all, elems[:n]...)
+		for _, b := range tail.data() {
+			all = append(all, Int(int64(b)))
+		}
+		return termsTerm(KindList, 0, all)
+	}
+	return termsTerm(KindList, 1, elems)
+}
+
+// bigTerm builds an integer from a little-endian magnitude, as an Int when
+// it fits in an int64.
+func bigTerm(mag []byte, neg bool) Term {
+	for len(mag) > 0 && mag[len(mag)-1] == 0 {
+		mag = mag[:len(mag)-1]
+	}
+	if len(mag) <= 8 {
+		var u uint64
+		for i := len(mag) - 1; i >= 0; i-- {
+			u = u<<8 | uint64(mag[i])
+		}
+		switch {
+		case !neg && u <= math.MaxInt64:
+			return Int(int64(u))
+		case neg && u <= 1<<63:
+			return Int(int64(-u))
+		}
+	}
+	t := bytesTerm(KindBigInt, mag)
+	if neg {
+		t.bits = 1
+	}
+	return t
+}
+
+// latin1OrUTF8 reads the name of an ATOM_EXT or SMALL_ATOM_EXT. Erlang
+// writes Latin-1 there, N2O's browser client writes UTF-8: text that is
+// valid UTF-8 is taken as UTF-8, anything else as Latin-1.
+func latin1OrUTF8(b []byte) string {
+	if validUTF8(b) {
+		return intern(b)
+	}
+	buf := make([]byte, 0, 2*len(b))
+	for _, c := range b {
+		buf = utf8.AppendRune(buf, rune(c))
+	}
+	return intern(buf)
+}
+
+// parseFloatText reads FLOAT_EXT's 31 bytes of "%.20e" text, NUL padded.
+func parseFloatText(b []byte) (float64, bool) {
+	if i := bytes.IndexByte(b, 0); i >= 0 {
+		b = b[:i]
+	}
+	f, err := strconv.ParseFloat(string(bytes.TrimSpace(b)), 64)
+	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+		return 0, false
+	}
+	return f, true
+}
+
+// validUTF8 is utf8.Valid with a quicker path for the short ASCII names
+// that most atoms have.
+func validUTF8(b []byte) bool {
+	for _, c := range b {
+		if c >= utf8.RuneSelf {
+			return utf8.Valid(b)
+		}
+	}
+	return true
+}
