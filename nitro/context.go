@@ -1,0 +1,228 @@
+package nitro
+
+import (
+	"context"
+	"log/slog"
+	"net/url"
+	"time"
+
+	"github.com/nitrogo/nitro/nitro/bert"
+)
+
+// Context is the state of one live page: one WebSocket connection (N2O's
+// #cx). The connection's protocol chain and the page's Event get it with
+// every message. It is a context.Context that is done when the connection
+// closes, so it can be passed to anything that takes one (a templ
+// component's Render, a database call), and FromContext finds it again.
+//
+// A Context is used by one goroutine at a time: the connection runs its
+// messages one after another. Keep it out of other goroutines; send them
+// a message instead (Server.Publish, Supervisor.Send).
+type Context struct {
+	context.Context
+	srv  *Server
+	conn *conn // nil outside a connection (first paint over HTTP)
+
+	sid, token string
+	path       string
+	rawQuery   string
+	page       Page
+	formatter  Formatter
+
+	linked bert.Term // the current postback's source values
+	js     []byte    // the JavaScript queued for the reply (N2O's actions)
+	result bert.Term // the result of a direct or client message
+}
+
+type ctxKey struct{}
+
+// FromContext returns the page Context that ctx is or carries.
+func FromContext(ctx context.Context) (*Context, bool) {
+	cx, ok := ctx.Value(ctxKey{}).(*Context)
+	return cx, ok
+}
+
+// Value returns the Context itself for FromContext, and otherwise asks the
+// context it wraps.
+func (cx *Context) Value(key any) any {
+	if _, ok := key.(ctxKey); ok {
+		return cx
+	}
+	return cx.Context.Value(key)
+}
+
+// NewContext returns a Context for work done outside a connection, such as
+// the first paint of a page over HTTP: it can seal pickles and read the
+// session, and collects JavaScript that the caller sends on (in the page's
+// HTML). path is the page's path, query its raw query.
+func (s *Server) NewContext(ctx context.Context, sid, path, rawQuery string, page Page) *Context {
+	return &Context{Context: ctx, srv: s, sid: sid, path: path, rawQuery: rawQuery, page: page, formatter: BERT}
+}
+
+// Server returns the server the page runs in.
+func (cx *Context) Server() *Server { return cx.srv }
+
+// SessionID returns the session's id ("" before the session is known).
+func (cx *Context) SessionID() string { return cx.sid }
+
+// Token returns the session token in force: what the browser holds.
+func (cx *Context) Token() string { return cx.token }
+
+// Path returns the page's path, without the /ws prefix of the socket.
+func (cx *Context) Path() string { return cx.path }
+
+// Query returns the page's query parameters.
+func (cx *Context) Query() url.Values {
+	q, _ := url.ParseQuery(cx.rawQuery)
+	return q
+}
+
+// Page returns the page the connection serves.
+func (cx *Context) Page() Page { return cx.page }
+
+// Logger returns the page's logger, with the session and path attached.
+func (cx *Context) Logger() *slog.Logger {
+	return cx.srv.log.With("sid", cx.sid, "path", cx.path)
+}
+
+// Formatter returns the formatter of the connection's replies.
+func (cx *Context) Formatter() Formatter { return cx.formatter }
+
+// SetFormatter switches the formatter of the connection's replies, from
+// the next reply on.
+func (cx *Context) SetFormatter(f Formatter) {
+	if f != nil {
+		cx.formatter = f
+	}
+}
+
+// Q returns the value of the postback's source field key (N2O's
+// nitro:q/1), or [] if the postback carried none. Sources are keyed by
+// atoms (or binaries) in the postback; key matches either.
+func (cx *Context) Q(key string) bert.Term {
+	if v, ok := cx.linked.Get(bert.Atom(key)); ok {
+		return v
+	}
+	v, _ := cx.linked.Get(bert.BinString(key))
+	return v
+}
+
+// QText returns the source field key as text: a text input's value, a
+// checkbox's "true" or "false".
+func (cx *Context) QText(key string) string { return cx.Q(key).Text() }
+
+// QDate returns a date input's value, sent by the browser as
+// {Year, Month, Day}.
+func (cx *Context) QDate(key string) (time.Time, bool) {
+	v := cx.Q(key)
+	if v.Kind() != bert.KindTuple || v.Len() != 3 {
+		return time.Time{}, false
+	}
+	y, ok1 := v.At(0).Int()
+	m, ok2 := v.At(1).Int()
+	d, ok3 := v.At(2).Int()
+	if !ok1 || !ok2 || !ok3 {
+		return time.Time{}, false
+	}
+	return time.Date(int(y), time.Month(m), int(d), 0, 0, 0, 0, time.UTC), true
+}
+
+// Linked returns all the postback's source values: a list of {Key, Value}.
+func (cx *Context) Linked() bert.Term { return cx.linked }
+
+// Wire queues JavaScript for the reply to the current message. Actions
+// (package actions) are built on it.
+func (cx *Context) Wire(js string) { cx.js = append(cx.js, js...) }
+
+// WireBytes queues JavaScript for the reply, as Wire.
+func (cx *Context) WireBytes(js []byte) { cx.js = append(cx.js, js...) }
+
+// AppendJS lets a caller write JavaScript straight into the reply's
+// buffer: fn gets the buffer and returns it extended.
+func (cx *Context) AppendJS(fn func([]byte) []byte) { cx.js = fn(cx.js) }
+
+// TakeJS returns the JavaScript queued so far and empties the queue: for
+// renderers that put it somewhere else, such as a first paint's <script>.
+func (cx *Context) TakeJS() []byte {
+	js := cx.js
+	cx.js = nil
+	return js
+}
+
+// SetResult sets the result returned to the browser for a direct or client
+// message (N2O: what event/1 returned).
+func (cx *Context) SetResult(t bert.Term) { cx.result = t }
+
+// Session returns a value of the page's session (N2O's n2o:session/1).
+func (cx *Context) Session(key string) (any, bool) {
+	if cx.sid == "" {
+		return nil, false
+	}
+	return cx.srv.sessions.Get(cx.sid, key)
+}
+
+// SetSession sets a value of the page's session; nil deletes it.
+func (cx *Context) SetSession(key string, value any) {
+	if cx.sid != "" {
+		cx.srv.sessions.Set(cx.sid, key, value)
+	}
+}
+
+// ClearSession drops every value of the session (a logout).
+func (cx *Context) ClearSession() {
+	if cx.sid != "" {
+		cx.srv.sessions.Clear(cx.sid)
+	}
+}
+
+// Subscribe joins the connection to topic: what is published there reaches
+// the page's Event as a Push (N2O's n2o:reg/1). Joining twice is joining
+// once. It does nothing outside a connection.
+func (cx *Context) Subscribe(topic string) error {
+	if cx.conn == nil {
+		return nil
+	}
+	return cx.conn.subscribe(topic)
+}
+
+// Unsubscribe takes the connection off topic (N2O's n2o:unreg/1).
+func (cx *Context) Unsubscribe(topic string) error {
+	if cx.conn == nil {
+		return nil
+	}
+	return cx.conn.unsubscribe(topic)
+}
+
+// Publish sends msg to every connection subscribed to topic, this one
+// included (N2O's n2o:send/2). msg is a bert.Term, or a Go value that
+// bert.ToTerm converts. It never waits for a subscriber.
+func (cx *Context) Publish(topic string, msg any) error {
+	return cx.srv.Publish(topic, msg)
+}
+
+// Spawn starts a supervised process bound to the connection: it is stopped
+// when the connection closes. Outside a connection it starts a global one.
+func (cx *Context) Spawn(name string, fn ProcFunc) error {
+	if cx.conn == nil {
+		return cx.srv.procs.Start(name, fn)
+	}
+	return cx.conn.processes().Start(name, fn)
+}
+
+// Send sends msg to a process the connection spawned.
+func (cx *Context) Send(name string, msg any) error {
+	if cx.conn == nil {
+		return cx.srv.procs.Send(name, msg)
+	}
+	return cx.conn.processes().Send(name, msg)
+}
+
+// Self returns a Subscriber that feeds the connection: what is delivered to
+// it reaches the page's Event as a Push, as a publication does. Processes
+// use it to report back to their page. It is nil outside a connection.
+func (cx *Context) Self() Subscriber {
+	if cx.conn == nil {
+		return nil
+	}
+	return cx.conn
+}

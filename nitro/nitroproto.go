@@ -1,0 +1,135 @@
+package nitro
+
+import (
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/nitrogo/nitro/nitro/bert"
+)
+
+// Nitro is the protocol of pages (N2O's nitro_n2o). It answers:
+//
+//	text "N2O," Token, or {init, Token}  → {io, JS, {'Token', Token}}: Init
+//	{pickle, Id, Pickle, Linked}         → {io, JS, <<>>}: Postback
+//	{direct, Msg}                        → {io, JS, {direct, Result}}: Direct
+//	{client, Msg}                        → {io, JS, Result}: Client
+//	a Push from the server side          → {io, JS, <<>>}: Push
+//
+// where JS is what the page's Event queued. A pickle that does not open
+// is answered {io, <<>>, {error, <<"EV expected">>}} and logged with why.
+var Nitro Protocol = ProtocolFunc(serveNitro)
+
+func serveNitro(cx *Context, msg any) (Reply, bool) {
+	switch m := msg.(type) {
+	case Text:
+		if token, ok := strings.CutPrefix(string(m), "N2O,"); ok {
+			return cx.init(token), true
+		}
+	case bert.Term:
+		switch {
+		case m.Is("pickle", 4):
+			return cx.postback(m), true
+		case m.Is("init", 2):
+			return cx.init(m.At(1).Text()), true
+		case m.Is("direct", 2):
+			cx.result = bert.Nil()
+			cx.event(Direct{Msg: m.At(1)})
+			return cx.io(bert.Tuple(atomDirect, cx.result)), true
+		case m.Is("client", 2):
+			cx.result = bert.Nil()
+			cx.event(Client{Msg: m.At(1)})
+			return cx.io(cx.result), true
+		}
+	case Push:
+		cx.event(m)
+		if len(cx.js) == 0 {
+			return Reply{}, true
+		}
+		return cx.io(bert.Bin(nil)), true
+	}
+	return Reply{}, false
+}
+
+// init authenticates the session and runs the page's Init. It is sent on
+// every connect and reconnect, so it must be idempotent: a valid token
+// keeps its session, and the page renders its current state.
+func (cx *Context) init(token string) Reply {
+	sid, tok, _ := cx.srv.tokens.Authenticate(token)
+	cx.sid, cx.token = sid, tok
+	cx.event(Init{})
+	return cx.io(bert.Tuple(atomToken, bert.BinString(tok)))
+}
+
+// event runs the page's Event with an empty action queue.
+func (cx *Context) event(ev any) {
+	cx.js = cx.js[:0]
+	if cx.page != nil {
+		cx.page.Event(cx, ev)
+	}
+}
+
+// io is the reply {io, JS, Data} with the queued JavaScript.
+func (cx *Context) io(data bert.Term) Reply {
+	return TermReply(bert.Tuple(atomIO, bert.Bin(cx.js), data))
+}
+
+// postback opens the pickle of {pickle, Id, Pickle, Linked} and runs the
+// page's Postback.
+func (cx *Context) postback(m bert.Term) Reply {
+	ev, err := cx.openPickle(m.At(2).Bytes())
+	if err != nil {
+		cx.srv.stats.badPickles.Add(1)
+		cx.srv.log.Warn("nitro: postback refused", "why", err, "trigger", m.At(1).Text(), "sid", cx.sid, "path", cx.path)
+		reason := "EV expected"
+		if errors.Is(err, ErrPickleExpired) {
+			reason = "EV expired"
+		}
+		cx.js = cx.js[:0]
+		return TermReply(errorIO("", reason))
+	}
+	cx.linked = m.At(3)
+	cx.event(Postback{Msg: ev.At(2), Trigger: ev.At(3).Text(), Name: ev.At(4).Atom()})
+	cx.linked = bert.Nil()
+	return cx.io(bert.Bin(nil))
+}
+
+// ErrPicklePage reports a genuine pickle of another page.
+var ErrPicklePage = errors.New("nitro: pickle sealed for another page")
+
+// openPickle opens a postback pickle: {ev, Page, Postback, Trigger, Name}
+// sealed for this session and this page.
+func (cx *Context) openPickle(pickle []byte) (bert.Term, error) {
+	payload, err := cx.srv.keys.Open(nil, cx.sid, pickle, time.Now())
+	if err != nil {
+		return bert.Term{}, err
+	}
+	ev, err := bert.Decode(payload)
+	if err != nil || !ev.Is("ev", 5) {
+		return bert.Term{}, ErrPickleForged // sealed by us, so never: a key shared with something else
+	}
+	if ev.At(1).Text() != cx.path {
+		return bert.Term{}, ErrPicklePage
+	}
+	return ev, nil
+}
+
+// Pickle seals a postback for this page and session: what an element's
+// event handler sends back when the user fires it. postback is any term
+// (package bert), trigger the id of the element that fires it.
+func (cx *Context) Pickle(postback bert.Term, trigger string) string {
+	ev := bert.Tuple(bert.Atom("ev"), bert.BinString(cx.path), postback, bert.BinString(trigger), bert.Atom("event"))
+	var buf [256]byte
+	payload := bert.Append(buf[:0], ev)
+	ttl := durationOr(cx.srv.cfg.PickleTTL, 24*time.Hour)
+	return string(cx.srv.keys.Seal(nil, cx.sid, payload, time.Now().Add(ttl)))
+}
+
+// toTerm converts a message for the bus: a bert.Term as is, any other Go
+// value with bert.ToTerm.
+func toTerm(msg any) (bert.Term, error) {
+	if t, ok := msg.(bert.Term); ok {
+		return t, nil
+	}
+	return bert.ToTerm(msg)
+}
