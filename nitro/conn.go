@@ -282,6 +282,7 @@ func (c *conn) close(err error) {
 		}
 		c.frames, c.inbox = nil, nil
 		topics, procs := c.topics, c.procs
+		c.procs = nil
 		c.qmu.Unlock()
 		c.ping.Stop()
 		c.ws.Close()
@@ -344,9 +345,14 @@ func (c *conn) unsubscribe(topic string) error {
 	return c.srv.bus.Unsubscribe(topic, c)
 }
 
+// processes returns the page's supervisor, made on first use, or nil once
+// the connection closed: nothing may start after close stopped them all.
 func (c *conn) processes() *Supervisor {
 	c.qmu.Lock()
 	defer c.qmu.Unlock()
+	if c.closed && c.procs == nil {
+		return nil
+	}
 	if c.procs == nil {
 		c.procs = &Supervisor{Logger: c.srv.procs.Logger}
 	}

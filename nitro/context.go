@@ -206,7 +206,11 @@ func (cx *Context) Spawn(name string, fn ProcFunc) error {
 	if cx.conn == nil {
 		return cx.srv.procs.Start(name, fn)
 	}
-	return cx.conn.processes().Start(name, fn)
+	procs := cx.conn.processes()
+	if procs == nil {
+		return ErrClosed
+	}
+	return procs.Start(name, fn)
 }
 
 // Send sends msg to a process the connection spawned.
@@ -214,7 +218,11 @@ func (cx *Context) Send(name string, msg any) error {
 	if cx.conn == nil {
 		return cx.srv.procs.Send(name, msg)
 	}
-	return cx.conn.processes().Send(name, msg)
+	procs := cx.conn.processes()
+	if procs == nil {
+		return ErrClosed
+	}
+	return procs.Send(name, msg)
 }
 
 // Self returns a Subscriber that feeds the connection: what is delivered to

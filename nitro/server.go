@@ -64,6 +64,10 @@ type Config struct {
 	// rendered. A reconnect renders fresh ones. Zero means 24 h.
 	PickleTTL time.Duration
 
+	// Now returns the current time, for pickle and token expiry. Nil means
+	// time.Now; tests move it.
+	Now func() time.Time
+
 	// Logger receives the server's logs. Nil means slog.Default().
 	// Logging, when set, takes precedence and sets levels per component.
 	Logger  *slog.Logger
@@ -138,7 +142,7 @@ func New(cfg Config) (*Server, error) {
 		}
 		s.keys = ring
 	}
-	s.tokens = &Tokens{Keys: s.keys, TTL: cfg.TokenTTL}
+	s.tokens = &Tokens{Keys: s.keys, TTL: cfg.TokenTTL, Now: cfg.Now}
 	if s.sessions == nil {
 		s.sessions = &MemoryStore{}
 	}
@@ -166,7 +170,9 @@ func New(cfg Config) (*Server, error) {
 		WriteBufferSize: 4096,
 		WriteBufferPool: &sync.Pool{},
 		CheckOrigin:     s.checkOrigin,
-		Error:           func(w http.ResponseWriter, r *http.Request, status int, reason error) { http.Error(w, reason.Error(), status) },
+		Error: func(w http.ResponseWriter, r *http.Request, status int, reason error) {
+			http.Error(w, reason.Error(), status)
+		},
 	}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	if ms, ok := s.sessions.(*MemoryStore); ok {
@@ -174,6 +180,13 @@ func New(cfg Config) (*Server, error) {
 	}
 	go s.sweepCache(s.ctx)
 	return s, nil
+}
+
+func (s *Server) now() time.Time {
+	if s.cfg.Now != nil {
+		return s.cfg.Now()
+	}
+	return time.Now()
 }
 
 // DefaultProtocols returns the shipped chain: Heart, Nitro, FTP.

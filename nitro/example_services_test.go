@@ -1,0 +1,128 @@
+package nitro_test
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"time"
+
+	"github.com/nitrogo/nitro/nitro"
+	"github.com/nitrogo/nitro/nitro/bert"
+)
+
+func ExampleCache() {
+	now := time.Date(2024, 1, 1, 12, 0, 0, 0, time.UTC)
+	c := nitro.Cache[string, int]{Now: func() time.Time { return now }}
+	c.Set("visits", 41, time.Minute)
+	c.Set("forever", 1, 0)
+
+	v, ok := c.Get("visits")
+	fmt.Println(v, ok)
+
+	now = now.Add(2 * time.Minute)
+	_, ok = c.Get("visits")
+	fmt.Println(ok, c.Len())
+	// Output:
+	// 41 true
+	// false 1
+}
+
+func ExampleMemoryStore() {
+	store := &nitro.MemoryStore{TTL: 15 * time.Minute}
+	store.Set("sid-1", "user", "joe")
+
+	user, ok := store.Get("sid-1", "user")
+	fmt.Println(user, ok)
+
+	store.Clear("sid-1") // logout
+	_, ok = store.Get("sid-1", "user")
+	fmt.Println(ok)
+	// Output:
+	// joe true
+	// false
+}
+
+// conn stands for a connection: Deliver queues without blocking.
+type conn struct{ send chan bert.Term }
+
+func (c *conn) Deliver(topic string, msg bert.Term) error {
+	select {
+	case c.send <- msg:
+		return nil
+	default:
+		return nitro.ErrSlowSubscriber
+	}
+}
+
+func ExampleMemoryBus() {
+	var bus nitro.MemoryBus
+	alice := &conn{send: make(chan bert.Term, 8)}
+	bob := &conn{send: make(chan bert.Term, 8)}
+	bus.Subscribe("room/lobby", alice)
+	bus.Subscribe("room/lobby", bob)
+
+	bus.Publish("room/lobby", bert.Tuple(bert.Atom("chat"), bert.BinString("hello")))
+	fmt.Println(<-alice.send, <-bob.send)
+
+	bus.UnsubscribeAll(bob) // bob's connection closed
+	bus.Publish("room/lobby", bert.Atom("bye"))
+	fmt.Println(<-alice.send, len(bob.send))
+	fmt.Printf("%+v\n", bus.Stats())
+	// Output:
+	// {chat,<<"hello">>} {chat,<<"hello">>}
+	// bye 0
+	// {Published:2 Delivered:3 Dropped:0}
+}
+
+func ExampleSupervisor() {
+	var sup nitro.Supervisor
+	// A counter: casts add to it, calls read it.
+	sup.Start("counter", func(ctx context.Context, inbox <-chan any) error {
+		n := 0
+		for {
+			select {
+			case <-ctx.Done():
+				return nil
+			case m := <-inbox:
+				switch m := m.(type) {
+				case int:
+					n += m
+				case *nitro.Request:
+					m.Reply(n)
+				}
+			}
+		}
+	})
+	sup.Send("counter", 2)
+	sup.Send("counter", 3)
+
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	n, err := sup.Call(ctx, "counter", "get")
+	fmt.Println(n, err, sup.List())
+
+	sup.StopAll()
+	fmt.Println(sup.List())
+	// Output:
+	// 5 <nil> [counter]
+	// []
+}
+
+func ExampleLogging() {
+	noTime := func(_ []string, a slog.Attr) slog.Attr {
+		if a.Key == slog.TimeKey {
+			return slog.Attr{}
+		}
+		return a
+	}
+	logs := nitro.Logging{
+		Handler: slog.NewTextHandler(os.Stdout, &slog.HandlerOptions{ReplaceAttr: noTime}),
+		Level:   slog.LevelWarn,
+		Levels:  map[string]slog.Level{"bus": slog.LevelDebug},
+	}
+	logs.Logger("bus").Debug("subscribed", "topic", "lobby")
+	logs.Logger("proc").Info("started") // below Warn: dropped
+	// Output:
+	// level=DEBUG msg=subscribed component=bus topic=lobby
+}
