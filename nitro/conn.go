@@ -350,7 +350,7 @@ func (c *conn) unsubscribe(topic string) error {
 func (c *conn) processes() *Supervisor {
 	c.qmu.Lock()
 	defer c.qmu.Unlock()
-	if c.closed && c.procs == nil {
+	if c.closed {
 		return nil
 	}
 	if c.procs == nil {

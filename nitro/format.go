@@ -39,7 +39,7 @@ var (
 func appendJSON(b []byte, t bert.Term) []byte {
 	switch t.Kind() {
 	case bert.KindAtom:
-		return appendJSONString(append(b, `{"t":100,"v":`...), t.Atom(), nil)
+		return append(appendJSONString(append(b, `{"t":100,"v":`...), t.Atom(), nil), '}')
 	case bert.KindBinary, bert.KindByteList, bert.KindBitBinary:
 		tag := `{"t":109,"v":`
 		if t.Kind() == bert.KindByteList {

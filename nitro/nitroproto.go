@@ -100,7 +100,7 @@ var ErrPicklePage = errors.New("nitro: pickle sealed for another page")
 // openPickle opens a postback pickle: {ev, Page, Postback, Trigger, Name}
 // sealed for this session and this page.
 func (cx *Context) openPickle(pickle []byte) (bert.Term, error) {
-	payload, err := cx.srv.keys.Open(nil, cx.sid, pickle, time.Now())
+	payload, err := cx.srv.keys.Open(nil, cx.sid, pickle, cx.srv.now())
 	if err != nil {
 		return bert.Term{}, err
 	}
@@ -122,7 +122,7 @@ func (cx *Context) Pickle(postback bert.Term, trigger string) string {
 	var buf [256]byte
 	payload := bert.Append(buf[:0], ev)
 	ttl := durationOr(cx.srv.cfg.PickleTTL, 24*time.Hour)
-	return string(cx.srv.keys.Seal(nil, cx.sid, payload, time.Now().Add(ttl)))
+	return string(cx.srv.keys.Seal(nil, cx.sid, payload, cx.srv.now().Add(ttl)))
 }
 
 // toTerm converts a message for the bus: a bert.Term as is, any other Go

@@ -61,3 +61,6 @@ func byteListEqualsList(bs []byte, l Term) bool {
 	}
 	return true
 }
+
+// Equal reports whether t and u are the same term (see the function Equal).
+func (t Term) Equal(u Term) bool { return Equal(t, u) }

@@ -51,6 +51,13 @@ type DialOption func(*dialConfig)
 type dialConfig struct {
 	header http.Header
 	token  string
+	noRead bool
+}
+
+// NoRead dials a client that never reads: a stalled browser. Only its
+// sending methods work.
+func NoRead() DialOption {
+	return func(c *dialConfig) { c.noRead = true }
 }
 
 // WithToken dials with a session token, as the browser's X-Auth-Token
@@ -92,7 +99,9 @@ func (s *Server) TryDial(path string, opts ...DialOption) (*Client, *http.Respon
 		return nil, resp, err
 	}
 	c := &Client{tb: s.tb, ws: ws, frames: make(chan Frame, 4096), done: make(chan struct{}), token: cfg.token, pickles: map[string]string{}}
-	go c.readLoop()
+	if !cfg.noRead {
+		go c.readLoop()
+	}
 	s.tb.Cleanup(func() { c.Close() })
 	return c, resp, nil
 }
