@@ -14,10 +14,11 @@ import (
 
 // conn is one live page: a socket, its Context, and two queues.
 //
-// The reader goroutine reads frames and runs each through the chain. The
-// writer goroutine exists only while there is something to do: it writes
-// queued frames, and runs deliveries (pub/sub) through the chain. So an
-// idle connection costs one parked goroutine. Chain runs are serialised by
+// The reader goroutine reads frames, runs each through the chain, and
+// writes the reply itself. A writer goroutine exists only while
+// deliveries (pub/sub) wait: it runs them through the chain and writes
+// their frames, then ends. So an idle connection costs one parked
+// goroutine, and a postback no goroutine start. Chain runs are serialised by
 // mu: the page sees one message at a time, as in N2O's one process per
 // connection; frames are queued under mu, so they leave in the order the
 // chain produced them.
@@ -39,6 +40,11 @@ type conn struct {
 
 	cancel    context.CancelFunc
 	closeOnce sync.Once
+
+	// The deadlines set on the socket. Moving a deadline costs a timer
+	// update, so each moves only once half its timeout has passed.
+	readDeadline  time.Time // reader goroutine only
+	writeDeadline time.Time // whoever writes (one at a time)
 }
 
 type frame struct {
@@ -74,7 +80,11 @@ func durationOr(d, def time.Duration) time.Duration {
 
 // touch moves the read deadline on: the browser is alive.
 func (c *conn) touch() {
-	c.ws.SetReadDeadline(time.Now().Add(durationOr(c.srv.cfg.ReadTimeout, 60*time.Second)))
+	timeout := durationOr(c.srv.cfg.ReadTimeout, 60*time.Second)
+	if now := time.Now(); c.readDeadline.Sub(now) < timeout/2 {
+		c.readDeadline = now.Add(timeout)
+		c.ws.SetReadDeadline(c.readDeadline)
+	}
 }
 
 func (c *conn) pingNow() {
@@ -101,6 +111,7 @@ func (c *conn) readLoop() {
 			msg = Text(data)
 		case len(data) == 0:
 			c.reply(NOP)
+			c.flush()
 			continue
 		default:
 			t, derr := c.dec.Decode(data)
@@ -108,11 +119,13 @@ func (c *conn) readLoop() {
 				c.srv.stats.badFrames.Add(1)
 				c.srv.log.Warn("nitro: bad frame", "err", derr, "len", len(data), "sid", c.cx.sid, "path", c.cx.path)
 				c.reply(TermReply(errorIO("", "bad frame")))
+				c.flush()
 				continue
 			}
 			msg = t
 		}
 		c.run(msg)
+		c.flush()
 	}
 }
 
@@ -155,8 +168,68 @@ func (c *conn) reply(r Reply) {
 		return
 	}
 	c.frames = append(c.frames, f)
-	c.startWriter()
 	c.qmu.Unlock()
+}
+
+// flush writes the queued frames from the reader goroutine, unless the
+// writer runs (it writes them then). Writing from the reader saves
+// starting a goroutine per reply; deliveries that arrived meanwhile are
+// handed to a writer goroutine, so the reader goes back to reading.
+func (c *conn) flush() {
+	c.qmu.Lock()
+	if c.writing || c.closed || len(c.frames) == 0 {
+		c.qmu.Unlock()
+		return
+	}
+	c.writing = true
+	for len(c.frames) > 0 && !c.closed {
+		f := c.popFrame()
+		c.qmu.Unlock()
+		err := c.write(f)
+		c.qmu.Lock()
+		if err != nil {
+			c.writing = false
+			c.qmu.Unlock()
+			return
+		}
+	}
+	if len(c.inbox) > 0 && !c.closed {
+		go c.writeLoop() // it inherits writing = true
+	} else {
+		c.writing = false
+	}
+	c.qmu.Unlock()
+}
+
+// popFrame takes the first queued frame. Call with qmu held.
+func (c *conn) popFrame() frame {
+	f := c.frames[0]
+	c.frames[0] = frame{}
+	c.frames = c.frames[1:]
+	if len(c.frames) == 0 {
+		c.frames = nil // an idle connection keeps no queue
+	}
+	return f
+}
+
+// write writes one frame; on failure it closes the socket, and the reader
+// cleans up.
+func (c *conn) write(f frame) error {
+	mt := websocket.BinaryMessage
+	if f.text {
+		mt = websocket.TextMessage
+	}
+	timeout := durationOr(c.srv.cfg.WriteTimeout, 10*time.Second)
+	if now := time.Now(); c.writeDeadline.Sub(now) < timeout/2 {
+		c.writeDeadline = now.Add(timeout)
+		c.ws.SetWriteDeadline(c.writeDeadline)
+	}
+	err := c.ws.WriteMessage(mt, *f.buf)
+	putFrame(f)
+	if err != nil {
+		c.ws.Close()
+	}
+	return err
 }
 
 func putFrame(f frame) {
@@ -200,7 +273,6 @@ func (c *conn) Deliver(topic string, msg bert.Term) error {
 }
 
 func (c *conn) writeLoop() {
-	timeout := durationOr(c.srv.cfg.WriteTimeout, 10*time.Second)
 	for {
 		c.qmu.Lock()
 		switch {
@@ -209,22 +281,9 @@ func (c *conn) writeLoop() {
 			c.qmu.Unlock()
 			return
 		case len(c.frames) > 0:
-			f := c.frames[0]
-			c.frames[0] = frame{}
-			c.frames = c.frames[1:]
-			if len(c.frames) == 0 {
-				c.frames = nil // an idle connection keeps no queue
-			}
+			f := c.popFrame()
 			c.qmu.Unlock()
-			mt := websocket.BinaryMessage
-			if f.text {
-				mt = websocket.TextMessage
-			}
-			c.ws.SetWriteDeadline(time.Now().Add(timeout))
-			err := c.ws.WriteMessage(mt, *f.buf)
-			putFrame(f)
-			if err != nil {
-				c.ws.Close() // the reader sees it and cleans up
+			if c.write(f) != nil {
 				c.qmu.Lock()
 				c.writing = false
 				c.qmu.Unlock()

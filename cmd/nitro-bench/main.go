@@ -1,0 +1,51 @@
+// Command nitro-bench measures a nitro server from outside: it starts the
+// server as a child process, drives it with real WebSocket clients over
+// loopback, and reads the server's CPU time and memory from /proc, so the
+// figures are the server's own, not the load client's.
+//
+//	nitro-bench postback -clients 100 -duration 10s   # server CPU per postback round trip
+//	nitro-bench idle -conns 10000                      # server memory per idle connection
+//
+// It only ever connects to loopback addresses, and every loop is bounded in
+// count and time.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+)
+
+func main() {
+	if len(os.Args) < 2 {
+		usage()
+	}
+	cmd, args := os.Args[1], os.Args[2:]
+	var err error
+	switch cmd {
+	case "serve":
+		err = serve(args)
+	case "postback":
+		err = postback(args)
+	case "idle":
+		err = idle(args)
+	default:
+		usage()
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "nitro-bench:", err)
+		os.Exit(1)
+	}
+}
+
+func usage() {
+	fmt.Fprint(os.Stderr, `usage: nitro-bench <command> [flags]
+
+commands:
+  postback   closed-loop postback round trips; server CPU per event, latency
+  idle       idle connections; server memory per connection
+  serve      the server under test (started by the others)
+`)
+	flag.PrintDefaults()
+	os.Exit(2)
+}

@@ -1,0 +1,124 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gorilla/websocket"
+	"github.com/nitrogo/nitro/nitro/bert"
+)
+
+// postback runs closed-loop postback round trips from many clients and
+// reports the server's CPU per event.
+func postback(args []string) error {
+	fs := flag.NewFlagSet("postback", flag.ExitOnError)
+	clients := fs.Int("clients", 100, "concurrent clients")
+	duration := fs.Duration("duration", 10*time.Second, "measured time (after 1 s of warm-up)")
+	maxEvents := fs.Int64("max", 50_000_000, "stop after this many events")
+	fs.StringVar(&serverProfile, "serverprofile", "", "write a CPU profile of the server to this file")
+	fs.Parse(args)
+	if *duration > 10*time.Minute {
+		return fmt.Errorf("duration %v: at most 10m", *duration)
+	}
+	raiseFileLimit()
+	srv, err := startServer()
+	if err != nil {
+		return err
+	}
+	defer srv.stop()
+
+	cs := make([]*client, *clients)
+	for i := range cs {
+		c, err := dial(srv.addr, "/bench")
+		if err != nil {
+			return err
+		}
+		if err := c.init(); err != nil {
+			return err
+		}
+		cs[i] = c
+	}
+
+	var (
+		measuring atomic.Bool
+		stop      atomic.Bool
+		events    atomic.Int64
+		mu        sync.Mutex
+		lat       []time.Duration
+		wg        sync.WaitGroup
+		failed    atomic.Value
+	)
+	for _, c := range cs {
+		wg.Add(1)
+		go func(c *client) {
+			defer wg.Done()
+			frame := c.postbackFrame("hello from the bench, a message of typical length")
+			var mine []time.Duration
+			for !stop.Load() {
+				t0 := time.Now()
+				if err := c.ws.WriteMessage(websocket.BinaryMessage, frame); err != nil {
+					failed.Store(err)
+					return
+				}
+				c.ws.SetReadDeadline(time.Now().Add(10 * time.Second))
+				_, data, err := c.ws.ReadMessage()
+				if err != nil {
+					failed.Store(err)
+					return
+				}
+				if measuring.Load() {
+					mine = append(mine, time.Since(t0))
+					if events.Add(1) >= *maxEvents {
+						stop.Store(true)
+					}
+				}
+				if len(data) < 1000 {
+					t, _ := bert.Decode(data)
+					failed.Store(fmt.Errorf("unexpected reply %v", t))
+					return
+				}
+			}
+			mu.Lock()
+			lat = append(lat, mine...)
+			mu.Unlock()
+		}(c)
+	}
+	time.Sleep(time.Second) // warm-up
+	cpu0, _ := srv.cpu()
+	t0 := time.Now()
+	measuring.Store(true)
+	deadline := time.After(*duration)
+	tick := time.NewTicker(50 * time.Millisecond)
+	for done := false; !done; {
+		select {
+		case <-deadline:
+			done = true
+		case <-tick.C:
+			done = stop.Load() || failed.Load() != nil
+		}
+	}
+	measuring.Store(false)
+	elapsed := time.Since(t0)
+	cpu1, _ := srv.cpu()
+	n := events.Load()
+	stop.Store(true)
+	wg.Wait()
+	if err, _ := failed.Load().(error); err != nil {
+		return err
+	}
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	pct := func(p float64) time.Duration {
+		if len(lat) == 0 {
+			return 0
+		}
+		return lat[int(float64(len(lat)-1)*p)]
+	}
+	fmt.Printf("postback: %d clients, %d events in %v: %.0f events/s\n", *clients, n, elapsed.Round(time.Millisecond), float64(n)/elapsed.Seconds())
+	fmt.Printf("server CPU: %v = %.2f µs per event\n", cpu1-cpu0, float64((cpu1-cpu0).Microseconds())/float64(n))
+	fmt.Printf("latency: p50 %v, p99 %v\n", pct(0.5).Round(time.Microsecond), pct(0.99).Round(time.Microsecond))
+	return nil
+}

@@ -1,0 +1,86 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"runtime/pprof"
+	"strings"
+	"syscall"
+
+	"github.com/nitrogo/nitro/nitro"
+	"github.com/nitrogo/nitro/nitro/bert"
+)
+
+// replyJS is about 1 KiB of JavaScript, the reply size of the floor
+// measurement (a bare gorilla server answering 300 B with 1 KiB).
+var replyJS = "qi('out').innerText='" + strings.Repeat("x", 1000) + "';"
+
+// benchPage wires one button whose postback answers with replyJS.
+var benchPage = nitro.PageFunc(func(cx *nitro.Context, ev any) {
+	switch ev.(type) {
+	case nitro.Init:
+		p := cx.Pickle(bert.Atom("go"), "btn")
+		cx.Wire("{var x=qi('btn'); x && x.addEventListener('click',function(event){ws.send(enc(tuple(atom('pickle'),bin('btn'),bin('" + p + "'),[tuple(tuple(bin('btn'),bin('detail')),[]),tuple(atom('msg'),querySource('msg'))])));});};")
+	case nitro.Postback:
+		cx.Wire(replyJS)
+	}
+})
+
+func serve(args []string) error {
+	fs := flag.NewFlagSet("serve", flag.ExitOnError)
+	addr := fs.String("addr", "127.0.0.1:0", "listen address (loopback)")
+	profile := fs.String("cpuprofile", "", "write a CPU profile of the server to this file")
+	fs.Parse(args)
+	if *profile != "" {
+		f, err := os.Create(*profile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		pprof.StartCPUProfile(f)
+		defer pprof.StopCPUProfile()
+	}
+	raiseFileLimit()
+	ring, err := benchKeys()
+	if err != nil {
+		return err
+	}
+	srv, err := nitro.New(nitro.Config{Keys: ring, SendQueue: 1024})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/ws/bench", srv.Handler(benchPage))
+	fmt.Printf("listening %s\n", ln.Addr())
+	go http.Serve(ln, mux)
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, syscall.SIGINT, syscall.SIGTERM)
+	<-sig
+	return srv.Close()
+}
+
+func benchKeys() (*nitro.KeyRing, error) {
+	k, err := nitro.GenerateKey(1)
+	if err != nil {
+		return nil, err
+	}
+	return nitro.NewKeyRing(k)
+}
+
+// raiseFileLimit lifts the soft limit on open files to the hard one:
+// thousands of sockets need it.
+func raiseFileLimit() {
+	var lim syscall.Rlimit
+	if syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim) == nil && lim.Cur < lim.Max {
+		lim.Cur = lim.Max
+		syscall.Setrlimit(syscall.RLIMIT_NOFILE, &lim)
+	}
+}
