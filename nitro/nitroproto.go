@@ -122,7 +122,15 @@ func (cx *Context) Pickle(postback bert.Term, trigger string) string {
 	var buf [256]byte
 	payload := bert.Append(buf[:0], ev)
 	ttl := durationOr(cx.srv.cfg.PickleTTL, 24*time.Hour)
-	return string(cx.srv.keys.Seal(nil, cx.sid, payload, cx.srv.now().Add(ttl)))
+	sid := cx.sid
+	if sid == "" {
+		// No session yet (nothing authenticated the page): seal for one
+		// that never exists, so the pickle can never open. The empty sid
+		// is reserved for tokens.
+		cx.srv.log.Warn("nitro: postback sealed before the page has a session; it will not open", "path", cx.path, "trigger", trigger)
+		sid = "\x00none"
+	}
+	return string(cx.srv.keys.Seal(nil, sid, payload, cx.srv.now().Add(ttl)))
 }
 
 // toTerm converts a message for the bus: a bert.Term as is, any other Go
