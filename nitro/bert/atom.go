@@ -27,7 +27,12 @@ func init() {
 }
 
 // intern returns a string holding b, from the cache when it is there.
+// Only names of up to 255 bytes are cached, so the cache holds at most
+// 256 KiB however hostile the input.
 func intern(b []byte) string {
+	if len(b) > 255 {
+		return string(b)
+	}
 	slot := &atomCache[hashBytes(b)%atomSlots]
 	if p := slot.Load(); p != nil && *p == string(b) {
 		return *p

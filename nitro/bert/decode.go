@@ -35,6 +35,7 @@ const (
 )
 
 const (
+	maxAtomChars       = 255 // Erlang's limit
 	defaultMaxDepth    = 512
 	defaultMaxInflated = 1 << 20
 	// zlib cannot inflate one byte to more than about 1032: a larger claim
@@ -94,6 +95,9 @@ func (dc Decoder) decodeTerm(data []byte, start int) (Term, error) {
 	d.pos = start
 	var t Term
 	d.read(&t)
+	if d.err != nil {
+		return Term{}, d.err
+	}
 	return t, nil
 }
 
@@ -145,7 +149,24 @@ type decoder struct {
 	maxDepth int
 	count    int    // slab slots the first pass found
 	slab     []Term // the second pass's store of tuple, list and map elements
+	// The shape of each list, in the order both passes meet them: the
+	// first few in an array, so that a frame of few lists allocates for
+	// none (a slice stored through d would escape to the heap).
+	shapes [4]int
+	more   []int
+	nlists int
+	next   int   // the next shape for the second pass
+	err    error // what the second pass found wrong (a map's repeated key)
 }
+
+// A list's shape, found by the first pass: its slots (elements, joined
+// over tails that are lists, plus an improper tail) shifted left by 2,
+// or'ed with one of these.
+const (
+	listProper   = 0
+	listImproper = 1
+	listBare     = 2 // no element at all: the term is the tail itself
+)
 
 func (d *decoder) fail(err error, tag byte, at int, detail string) error {
 	return &DecodeError{Offset: at, Tag: tag, Err: err, Detail: detail}
@@ -201,15 +222,22 @@ func (d *decoder) skip(depth int) error {
 			if tag == tagBitBinary && (b > 8 || (b == 0) != (n == 0)) {
 				return d.fail(ErrInvalid, tag, at, "bad bit count "+strconv.Itoa(b))
 			}
-			if tag != tagBitBinary && b > 1 {
-				return d.fail(ErrInvalid, tag, at, "bad sign byte")
-			}
 		}
 		if n > len(data)-pos {
 			return d.fail(ErrTruncated, tag, at, "")
 		}
-		if (tag == tagAtomUTF8 || tag == tagSmallAtomU8) && !validUTF8(data[pos:pos+n]) {
-			return d.fail(ErrInvalid, tag, at, "atom is not UTF-8")
+		switch tag {
+		case tagAtomUTF8, tagSmallAtomU8:
+			if !validUTF8(data[pos : pos+n]) {
+				return d.fail(ErrInvalid, tag, at, "atom is not UTF-8")
+			}
+			if n > maxAtomChars && utf8.RuneCount(data[pos:pos+n]) > maxAtomChars {
+				return d.fail(ErrInvalid, tag, at, "atom longer than 255 characters")
+			}
+		case tagAtom:
+			if n > maxAtomChars && (!validUTF8(data[pos:pos+n]) || utf8.RuneCount(data[pos:pos+n]) > maxAtomChars) {
+				return d.fail(ErrInvalid, tag, at, "atom longer than 255 characters")
+			}
 		}
 	case tagNil:
 	case tagSmallTuple, tagLargeTuple, tagList, tagMap:
@@ -225,12 +253,8 @@ func (d *decoder) skip(depth int) error {
 				return d.fail(ErrTruncated, tag, at, "map size past the end")
 			}
 			return d.skipElems(2*n, 0, depth, tag, at)
-		case tag == tagList && n == 0: // [|T] is T: no slots of its own
-			return d.skipElems(0, 1, depth, tag, at)
 		case tag == tagList:
-			// One slot more than the elements, for a tail that may be improper.
-			d.count++
-			return d.skipElems(n, 1, depth, tag, at)
+			return d.skipList(n, depth, at)
 		}
 		return d.skipElems(n, 0, depth, tag, at)
 	default:
@@ -251,7 +275,100 @@ func (d *decoder) readAt(pos, size int) int {
 	case 2:
 		return int(binary.BigEndian.Uint16(d.data[pos:]))
 	}
-	return int(binary.BigEndian.Uint32(d.data[pos:]))
+	v := binary.BigEndian.Uint32(d.data[pos:])
+	if v > math.MaxInt32 {
+		// Past what any frame holds, so a length check refuses it; and
+		// an int on a 32-bit machine cannot turn it negative.
+		return math.MaxInt32
+	}
+	return int(v)
+}
+
+// skipList checks a list whose first cell holds n elements. A tail that
+// is itself a list is joined to it, as Erlang does ([a|[b|[c]]] is
+// [a,b,c]), in a loop: a chain of tails costs neither stack nor copies.
+func (d *decoder) skipList(n, depth, at int) error {
+	if depth >= d.maxDepth {
+		return d.fail(ErrDepth, tagList, at, "deeper than "+strconv.Itoa(d.maxDepth))
+	}
+	shape := d.nlists
+	d.nlists++
+	if shape >= len(d.shapes) {
+		d.more = append(d.more, 0)
+	}
+	total := 0
+	for {
+		if n > len(d.data)-d.pos-1 { // every element and the tail take a byte
+			return d.fail(ErrTruncated, tagList, at, "count past the end")
+		}
+		for i := 0; i < n; i++ {
+			if err := d.skip(depth + 1); err != nil {
+				return err
+			}
+		}
+		total += n
+		tailAt := d.pos
+		if tailAt >= len(d.data) {
+			return d.fail(ErrTruncated, tagList, at, "no tail")
+		}
+		switch d.data[d.pos] {
+		case tagList:
+			if len(d.data)-d.pos < 5 {
+				return d.fail(ErrTruncated, tagList, tailAt, "")
+			}
+			n = d.readAt(d.pos+1, 4)
+			d.pos += 5
+			continue
+		case tagNil:
+			d.pos++
+			d.setShape(shape, total<<2|listProper)
+			if total == 0 {
+				d.setShape(shape, listBare)
+			}
+		case tagString:
+			if total == 0 {
+				d.setShape(shape, listBare)
+				return d.skip(depth + 1)
+			}
+			if len(d.data)-d.pos < 3 {
+				return d.fail(ErrTruncated, tagString, tailAt, "")
+			}
+			m := d.readAt(d.pos+1, 2)
+			if m > len(d.data)-d.pos-3 {
+				return d.fail(ErrTruncated, tagString, tailAt, "")
+			}
+			d.pos += 3 + m
+			total += m
+			d.setShape(shape, total<<2|listProper)
+		default:
+			if total == 0 {
+				d.setShape(shape, listBare)
+				return d.skip(depth + 1)
+			}
+			if err := d.skip(depth + 1); err != nil {
+				return err
+			}
+			total++
+			d.setShape(shape, total<<2|listImproper)
+		}
+		d.count += total
+		return nil
+	}
+}
+
+func (d *decoder) setShape(i, shape int) {
+	if i < len(d.shapes) {
+		d.shapes[i] = shape
+	} else {
+		d.more[i-len(d.shapes)] = shape
+	}
+}
+
+func (d *decoder) shape(i int) int {
+	if i < len(d.shapes) {
+		return d.shapes[i]
+	}
+	return d.more[i-len(d.shapes)]
 }
 
 // skipElems checks n elements plus extra trailing terms (a list's tail),
@@ -320,7 +437,7 @@ func (d *decoder) read(out *Term) {
 		*out = Term{}
 	case tagSmallBig, tagLargeBig:
 		n := d.readN(sizeOf(tag))
-		neg := d.data[d.pos] == 1
+		neg := d.data[d.pos] != 0 // Erlang reads any non-zero sign as negative
 		d.pos++
 		*out = bigTerm(d.take(n), neg)
 	case tagSmallTuple, tagLargeTuple:
@@ -331,27 +448,53 @@ func (d *decoder) read(out *Term) {
 		}
 		*out = termsTerm(KindTuple, 0, elems)
 	case tagList:
+		shape := d.shape(d.next)
+		d.next++
 		n := d.readN(4)
-		if n == 0 {
+		if shape == listBare {
+			for d.data[d.pos] == tagList { // empty cells before the tail
+				d.pos += 5
+			}
 			d.read(out)
 			return
 		}
-		elems := d.alloc(n + 1)
-		for i := 0; i < n; i++ {
-			d.read(&elems[i])
-		}
-		if d.data[d.pos] == tagNil {
+		elems := d.alloc(shape >> 2)
+		i := 0
+		for {
+			for ; n > 0; n-- {
+				d.read(&elems[i])
+				i++
+			}
+			tag := d.data[d.pos]
 			d.pos++
-			*out = termsTerm(KindList, 0, elems[:n:n])
+			switch tag {
+			case tagList:
+				n = d.readN(4)
+				continue
+			case tagNil:
+			case tagString:
+				for _, c := range d.take(d.readN(2)) {
+					elems[i] = Int(int64(c))
+					i++
+				}
+			default:
+				d.pos--
+				d.read(&elems[i])
+				*out = termsTerm(KindList, 1, elems)
+				return
+			}
+			*out = termsTerm(KindList, 0, elems)
 			return
 		}
-		d.read(&elems[n])
-		*out = improper(elems)
 	case tagMap:
 		n := d.readN(4)
+		at := d.pos - 5
 		elems := d.alloc(2 * n)
 		for i := range elems {
 			d.read(&elems[i])
+		}
+		if n > 1 && d.err == nil && hasRepeatedKey(elems) {
+			d.err = d.fail(ErrInvalid, tagMap, at, "a key appears twice")
 		}
 		*out = termsTerm(KindMap, 0, elems)
 	}
@@ -385,27 +528,6 @@ func (d *decoder) alloc(n int) []Term {
 	s := d.slab[:n:n]
 	d.slab = d.slab[n:]
 	return s
-}
-
-// improper builds [e1, ... | tail] from elems whose last is the tail. A tail
-// that is itself a list is spliced in, as Erlang does: [a | [b]] is [a, b].
-func improper(elems []Term) Term {
-	n := len(elems) - 1
-	tail := elems[n]
-	switch {
-	case tail.kind == KindList && int(tail.n) > 0:
-		all := make([]Term, 0, n+int(tail.n))
-		all = append(append(all, elems[:n]...), tail.elems()...)
-		return termsTerm(KindList, tail.bits, all)
-	case tail.kind == KindByteList:
-		all := make([]Term, 0, n+int(tail.n))
-		all = append(all, elems[:n]...)
-		for _, b := range tail.data() {
-			all = append(all, Int(int64(b)))
-		}
-		return termsTerm(KindList, 0, all)
-	}
-	return termsTerm(KindList, 1, elems)
 }
 
 // bigTerm builds an integer from a little-endian magnitude, as an Int when

@@ -53,6 +53,9 @@ func appendTerm(b []byte, t Term) []byte {
 		b = binary.BigEndian.AppendUint32(append(b, tagBinary), uint32(int(t.n)))
 		return append(b, t.data()...)
 	case KindByteList:
+		if t.n == 0 {
+			return append(b, tagNil) // "" is []
+		}
 		if int(t.n) <= math.MaxUint16 {
 			b = binary.BigEndian.AppendUint16(append(b, tagString), uint16(int(t.n)))
 			return append(b, t.data()...)
@@ -140,6 +143,9 @@ func size(t Term) int {
 	case KindBinary:
 		return 5 + int(t.n)
 	case KindByteList:
+		if t.n == 0 {
+			return 1
+		}
 		if int(t.n) <= math.MaxUint16 {
 			return 3 + int(t.n)
 		}

@@ -1,6 +1,10 @@
 package bert
 
-import "bytes"
+import (
+	"bytes"
+	"cmp"
+	"slices"
+)
 
 // Equal reports whether a and b are the same Erlang term (Erlang's =:=).
 // A byte list equals the list of small integers it stands for, integers
@@ -64,3 +68,75 @@ func byteListEqualsList(bs []byte, l Term) bool {
 
 // Equal reports whether t and u are the same term (see the function Equal).
 func (t Term) Equal(u Term) bool { return Equal(t, u) }
+
+// hasRepeatedKey reports whether two keys of a map's elements (k0, v0,
+// k1, v1, ...) are Equal: Erlang refuses such a map. Small maps compare
+// pairwise; larger ones sort a hash of each key first, so a hostile map of
+// 200,000 keys costs n log n, not n².
+func hasRepeatedKey(elems []Term) bool {
+	n := len(elems) / 2
+	if n <= 8 {
+		for i := 0; i < n; i++ {
+			for j := i + 1; j < n; j++ {
+				if Equal(elems[2*i], elems[2*j]) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	type keyed struct {
+		h uint64
+		i int
+	}
+	ks := make([]keyed, n)
+	for i := range ks {
+		ks[i] = keyed{hashTerm(14695981039346656037, elems[2*i]), i}
+	}
+	slices.SortFunc(ks, func(a, b keyed) int { return cmp.Compare(a.h, b.h) })
+	for i := 1; i < n; i++ {
+		for j := i - 1; j >= 0 && ks[j].h == ks[i].h; j-- {
+			if Equal(elems[2*ks[i].i], elems[2*ks[j].i]) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// hashTerm folds t into h so that Equal terms hash alike: a byte list
+// hashes as the list of integers it stands for.
+func hashTerm(h uint64, t Term) uint64 {
+	mix := func(h, v uint64) uint64 { return (h ^ v) * 1099511628211 }
+	switch t.kind {
+	case KindByteList:
+		h = mix(h, uint64(KindList))
+		for _, c := range t.data() {
+			h = mix(mix(h, uint64(KindInt)), uint64(c))
+		}
+		return h
+	case KindInt, KindFloat:
+		return mix(mix(h, uint64(t.kind)), uint64(t.n))
+	case KindAtom, KindBinary, KindBitBinary, KindBigInt:
+		h = mix(mix(h, uint64(t.kind)), uint64(t.bits))
+		for _, c := range t.data() {
+			h = mix(h, uint64(c))
+		}
+		return h
+	case KindTuple, KindList, KindMap:
+		h = mix(mix(h, uint64(t.kind)), uint64(t.bits))
+		if t.kind == KindMap {
+			// Pairs have no order: combine their hashes commutatively.
+			var sum uint64
+			for i := 0; i+1 < int(t.n); i += 2 {
+				sum += hashTerm(hashTerm(7, t.elems()[i]), t.elems()[i+1])
+			}
+			return mix(h, sum)
+		}
+		for _, e := range t.elems() {
+			h = hashTerm(h, e)
+		}
+		return h
+	}
+	return h
+}

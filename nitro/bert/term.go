@@ -39,6 +39,7 @@ func (k Kind) String() string {
 // binaries and byte lists; treat the bytes it returns as read-only, and
 // use Clone to keep a term beyond the life of its input buffer.
 type Term struct {
+	_    [0]func() // Terms compare with Equal, never ==: == would compare pointers
 	kind Kind
 	// bits is a bit binary's count of bits used in its last byte (1..7),
 	// 1 for an improper list (its tail is its last element), and 1 for a
@@ -114,6 +115,12 @@ func BitBinary(b []byte, bits int) Term {
 	if len(b) == 0 || bits >= 8 || bits <= 0 {
 		return Bin(b)
 	}
+	if mask := byte(0xff) >> bits; b[len(b)-1]&mask != 0 {
+		// The unused low bits are not part of the value: clear them, in a
+		// copy, as Erlang writes them.
+		b = append([]byte(nil), b...)
+		b[len(b)-1] &^= mask
+	}
 	return bitsTerm(KindBitBinary, uint8(bits), b)
 }
 
@@ -146,14 +153,22 @@ func Tuple(elems ...Term) Term { return termsTerm(KindTuple, 0, elems) }
 // List returns the proper list [elems...]. It keeps elems without copying.
 func List(elems ...Term) Term { return termsTerm(KindList, 0, elems) }
 
-// ImproperList returns [e1, e2, ... | tail]. A tail that is [] gives a
-// proper list.
+// ImproperList returns [e1, e2, ... | tail]. As in Erlang, a tail that is
+// a list is joined on: [a | [b]] is the proper list [a, b].
 func ImproperList(tail Term, elems ...Term) Term {
-	if tail.IsNil() {
-		return List(elems...)
-	}
-	if len(elems) == 0 {
+	switch {
+	case len(elems) == 0:
 		return tail // [|T] is T
+	case tail.kind == KindList:
+		all := make([]Term, 0, len(elems)+int(tail.n))
+		return termsTerm(KindList, tail.bits, append(append(all, elems...), tail.elems()...))
+	case tail.kind == KindByteList:
+		all := make([]Term, 0, len(elems)+int(tail.n))
+		all = append(all, elems...)
+		for _, c := range tail.data() {
+			all = append(all, Int(int64(c)))
+		}
+		return termsTerm(KindList, 0, all)
 	}
 	all := make([]Term, 0, len(elems)+1)
 	all = append(append(all, elems...), tail)
