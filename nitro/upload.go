@@ -1,0 +1,225 @@
+package nitro
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+)
+
+// UploadConfig configures file uploads (the ftp protocol). Its zero value
+// works: files land in "uploads", up to 64 MiB each.
+//
+// An upload in progress is a partial file in Dir/.partial, named for the
+// session, the file's name and its size; a completed upload is moved to
+// Dir under its sanitised name, never over an existing file. Partial files
+// of abandoned uploads stay until removed: sweep Dir/.partial by age.
+type UploadConfig struct {
+	// Dir is where uploaded files land. Empty means "uploads".
+	Dir string
+	// MaxSize is the largest file accepted, in bytes. Zero means 64 MiB.
+	MaxSize int64
+}
+
+// uploadBlock is the block size the server asks for: N2O's 256 KiB. A
+// block and its frame stay well under the default ReadLimit (1 MiB).
+const uploadBlock = 256 << 10
+
+// partialDir holds uploads in progress. Sanitised names never start with
+// a dot, so no completed upload can take its name.
+const partialDir = ".partial"
+
+// The reasons an upload is refused. The browser gets the text after the
+// prefix; the log gets the detail.
+var (
+	ErrUploadNoSession = errors.New("nitro: upload without a session")
+	ErrUploadTooLarge  = errors.New("nitro: upload too large")
+	ErrUploadBadField  = errors.New("nitro: upload message malformed")
+	ErrUploadBeyond    = errors.New("nitro: upload block beyond its size")
+	ErrUploadBlock     = errors.New("nitro: upload block too large")
+	ErrUploadHash      = errors.New("nitro: upload hash mismatch")
+	ErrUploadStorage   = errors.New("nitro: upload storage failed")
+)
+
+// uploads stores the server's uploads. Its disk is the state: the offset
+// of an upload is the size of its partial file, so a resumed upload (a new
+// connection, or another process on the same disk) continues where the
+// file ends. A lock per upload keeps two connections of one session from
+// writing the same file at once.
+type uploads struct {
+	dir string
+	max int64
+	log *slog.Logger
+
+	mu   sync.Mutex
+	busy map[string]*uploadLock
+}
+
+type uploadLock struct {
+	sync.Mutex
+	refs int
+}
+
+func newUploads(cfg UploadConfig, log *slog.Logger) *uploads {
+	u := &uploads{dir: cfg.Dir, max: cfg.MaxSize, log: log, busy: map[string]*uploadLock{}}
+	if u.dir == "" {
+		u.dir = "uploads"
+	}
+	if u.max <= 0 {
+		u.max = 64 << 20
+	}
+	return u
+}
+
+// lock takes the lock of upload key, and returns its release.
+func (u *uploads) lock(key string) func() {
+	u.mu.Lock()
+	l := u.busy[key]
+	if l == nil {
+		l = &uploadLock{}
+		u.busy[key] = l
+	}
+	l.refs++
+	u.mu.Unlock()
+	l.Lock()
+	return func() {
+		l.Unlock()
+		u.mu.Lock()
+		if l.refs--; l.refs == 0 {
+			delete(u.busy, key)
+		}
+		u.mu.Unlock()
+	}
+}
+
+// upload is one file of one session, as its partial file names it.
+type upload struct {
+	u    *uploads
+	key  string // hex sha256 of sid, name and size
+	name string // sanitised
+	size int64
+}
+
+func (u *uploads) upload(sid, name string, size int64) upload {
+	h := sha256.New()
+	// Lengths first: no choice of name can make two uploads' keys meet.
+	fmt.Fprintf(h, "%d:%s|%d:%s|%d", len(sid), sid, len(name), name, size)
+	return upload{u: u, key: hex.EncodeToString(h.Sum(nil)), name: name, size: size}
+}
+
+func (up upload) partial() string  { return filepath.Join(up.u.dir, partialDir, up.key) }
+func (up upload) hashFile() string { return up.partial() + ".sha256" }
+
+// offset is how many bytes the server holds: where the next block starts.
+func (up upload) offset() (int64, error) {
+	fi, err := os.Stat(up.partial())
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return 0, nil
+	case err != nil:
+		return 0, err
+	}
+	return fi.Size(), nil
+}
+
+// write stores data at off, which must be the server's offset, and returns
+// the new offset.
+func (up upload) write(off int64, data []byte) (int64, error) {
+	if err := os.MkdirAll(filepath.Join(up.u.dir, partialDir), 0o750); err != nil {
+		return off, err
+	}
+	f, err := os.OpenFile(up.partial(), os.O_WRONLY|os.O_CREATE, 0o640)
+	if err != nil {
+		return off, err
+	}
+	if _, err := f.WriteAt(data, off); err != nil {
+		f.Close()
+		return off, err
+	}
+	return off + int64(len(data)), f.Close()
+}
+
+// expect remembers the sha256 the client announced, beside the partial
+// file, so it outlives the connection that gave it.
+func (up upload) expect(sum string) error {
+	if err := os.MkdirAll(filepath.Join(up.u.dir, partialDir), 0o750); err != nil {
+		return err
+	}
+	return os.WriteFile(up.hashFile(), []byte(sum), 0o640)
+}
+
+// discard removes the partial file and its expected hash.
+func (up upload) discard() {
+	os.Remove(up.partial())
+	os.Remove(up.hashFile())
+}
+
+// finish verifies a complete partial file against its announced hash, if
+// any, and moves it to Dir under a name no other file has. It returns the
+// final name and path.
+func (up upload) finish() (name, path string, err error) {
+	if want, err := os.ReadFile(up.hashFile()); err == nil {
+		got, err := fileSHA256(up.partial())
+		if err != nil {
+			return "", "", err
+		}
+		if got != string(want) {
+			up.discard()
+			return "", "", ErrUploadHash
+		}
+	}
+	for i := 0; i < 1000; i++ {
+		name = numbered(up.name, i)
+		path = filepath.Join(up.u.dir, name)
+		// Reserve the name first: O_EXCL fails on an existing file, where
+		// a bare rename would replace it.
+		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o640)
+		if errors.Is(err, os.ErrExist) {
+			continue
+		}
+		if err != nil {
+			return "", "", err
+		}
+		f.Close()
+		if err := os.Rename(up.partial(), path); err != nil {
+			os.Remove(path)
+			return "", "", err
+		}
+		os.Remove(up.hashFile())
+		return name, path, nil
+	}
+	return "", "", fmt.Errorf("no free name for %q", up.name)
+}
+
+func fileSHA256(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// numbered returns name for i = 0, and name with -i before its extension
+// otherwise: a.txt, a-1.txt, a-2.txt.
+func numbered(name string, i int) string {
+	if i == 0 {
+		return name
+	}
+	ext := filepath.Ext(name)
+	if ext == name { // no stem: never the case for a sanitised name
+		ext = ""
+	}
+	return strings.TrimSuffix(name, ext) + "-" + strconv.Itoa(i) + ext
+}
