@@ -12,51 +12,62 @@ import (
 	"github.com/nitrogo/nitro/nitro/bert"
 )
 
-// conn is one live page: a socket, its Context, and two queues.
+// conn is one live page: a socket, its Context, and an inbox.
 //
-// The reader goroutine reads frames, runs each through the chain, and
-// writes the reply itself. A writer goroutine exists only while
-// deliveries (pub/sub) wait: it runs them through the chain and writes
-// their frames, then ends. So an idle connection costs one parked
-// goroutine, and a postback no goroutine start. Chain runs are serialised by
-// mu: the page sees one message at a time, as in N2O's one process per
-// connection; frames are queued under mu, so they leave in the order the
-// chain produced them.
+// The reader goroutine only reads: it queues each frame in the inbox and
+// goes back to reading, so it parks with the small stack that reading
+// needs. A worker goroutine exists only while the inbox holds something:
+// it runs each message (a frame, or a delivery from pub/sub) through the
+// chain and writes the reply, then ends. So an idle connection costs one
+// parked goroutine with a small stack, and the page sees one message at a
+// time, in the order they came, as in N2O's process per connection. Only
+// the worker writes data frames; pings and closes use WriteControl, which
+// gorilla allows beside it.
 type conn struct {
 	srv  *Server
 	ws   *websocket.Conn
 	cx   Context
-	mu   sync.Mutex // one chain run at a time
 	dec  bert.Decoder
 	ping *time.Timer
 
-	qmu     sync.Mutex // guards what follows
-	frames  []frame    // replies waiting for the writer
-	inbox   []Push     // deliveries waiting for the chain
-	writing bool       // a writer goroutine runs
+	mu      sync.Mutex // guards what follows
+	inbox   []inbound  // frames and deliveries waiting for the chain
+	working bool       // a worker goroutine runs
 	closed  bool
 	topics  []string    // subscribed, for the unsubscribe on close
 	procs   *Supervisor // the page's processes, made on first Spawn
 
 	cancel    context.CancelFunc
 	closeOnce sync.Once
+	exited    chan struct{} // closed when the worker has ended after close
 
 	// The deadlines set on the socket. Moving a deadline costs a timer
 	// update, so each moves only once half its timeout has passed.
 	readDeadline  time.Time // reader goroutine only
-	writeDeadline time.Time // whoever writes (one at a time)
+	writeDeadline time.Time // worker only
 }
 
-type frame struct {
-	text bool
-	buf  *[]byte // pooled
+// inbound is a frame as read (decoded by the worker), or a delivery.
+type inbound struct {
+	kind  uint8 // inFrame, inText or inPush
+	data  []byte
+	topic string
+	msg   bert.Term
 }
 
-var framePool = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
+const (
+	inFrame = iota
+	inText
+	inPush
+)
+
+var framePool = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}
 
 func newConn(s *Server, ws *websocket.Conn, page Page, path, rawQuery string) *conn {
 	c := &conn{srv: s, ws: ws}
-	ctx, cancel := context.WithCancel(s.ctx)
+	// Not derived from the server's context: that would register every
+	// connection in its parent's map. Server.Close cancels each instead.
+	ctx, cancel := context.WithCancel(context.Background())
 	c.cancel = cancel
 	c.cx = Context{Context: ctx, srv: s, conn: c, path: path, rawQuery: rawQuery, page: page, formatter: BERT}
 	c.dec = bert.Decoder{MaxDepth: 64}
@@ -81,7 +92,7 @@ func durationOr(d, def time.Duration) time.Duration {
 // touch moves the read deadline on: the browser is alive.
 func (c *conn) touch() {
 	timeout := durationOr(c.srv.cfg.ReadTimeout, 60*time.Second)
-	if now := time.Now(); c.readDeadline.Sub(now) < timeout/2 {
+	if now := c.srv.coarseNow(); c.readDeadline.Sub(now) < timeout/2 {
 		c.readDeadline = now.Add(timeout)
 		c.ws.SetReadDeadline(c.readDeadline)
 	}
@@ -105,137 +116,42 @@ func (c *conn) readLoop() {
 			return
 		}
 		c.touch()
-		var msg any
-		switch {
-		case mt == websocket.TextMessage:
-			msg = Text(data)
-		case len(data) == 0:
-			c.reply(NOP)
-			c.flush()
-			continue
-		default:
-			t, derr := c.dec.Decode(data)
-			if derr != nil {
-				c.srv.stats.badFrames.Add(1)
-				c.srv.log.Warn("nitro: bad frame", "err", derr, "len", len(data), "sid", c.cx.sid, "path", c.cx.path)
-				c.reply(TermReply(errorIO("", "bad frame")))
-				c.flush()
-				continue
-			}
-			msg = t
+		kind := uint8(inFrame)
+		if mt == websocket.TextMessage {
+			kind = inText
 		}
-		c.run(msg)
-		c.flush()
-	}
-}
-
-// run passes msg through the chain and queues the reply.
-func (c *conn) run(msg any) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.srv.stats.messages.Add(1)
-	reply, _ := c.srv.chain.Serve(&c.cx, msg)
-	c.reply(reply)
-}
-
-// reply encodes r and queues it for the writer.
-func (c *conn) reply(r Reply) {
-	var f frame
-	switch r.kind {
-	case replyNone:
-		return
-	case replyText:
-		f.text = true
-		f.buf = framePool.Get().(*[]byte)
-		*f.buf = append((*f.buf)[:0], r.text...)
-	case replyBinary:
-		f.buf = framePool.Get().(*[]byte)
-		*f.buf = append((*f.buf)[:0], r.frame...)
-	case replyTerm:
-		f.buf = framePool.Get().(*[]byte)
-		*f.buf = c.cx.formatter.Format((*f.buf)[:0], r.term)
-	}
-	c.qmu.Lock()
-	if c.closed {
-		c.qmu.Unlock()
-		putFrame(f)
-		return
-	}
-	if len(c.frames)+len(c.inbox) >= c.queueLimit() {
-		c.qmu.Unlock()
-		putFrame(f)
-		c.tooSlow()
-		return
-	}
-	c.frames = append(c.frames, f)
-	c.qmu.Unlock()
-}
-
-// flush writes the queued frames from the reader goroutine, unless the
-// writer runs (it writes them then). Writing from the reader saves
-// starting a goroutine per reply; deliveries that arrived meanwhile are
-// handed to a writer goroutine, so the reader goes back to reading.
-func (c *conn) flush() {
-	c.qmu.Lock()
-	if c.writing || c.closed || len(c.frames) == 0 {
-		c.qmu.Unlock()
-		return
-	}
-	c.writing = true
-	for len(c.frames) > 0 && !c.closed {
-		f := c.popFrame()
-		c.qmu.Unlock()
-		err := c.write(f)
-		c.qmu.Lock()
-		if err != nil {
-			c.writing = false
-			c.qmu.Unlock()
+		if c.enqueue(inbound{kind: kind, data: data}) != nil {
 			return
 		}
 	}
-	if len(c.inbox) > 0 && !c.closed {
-		go c.writeLoop() // it inherits writing = true
-	} else {
-		c.writing = false
-	}
-	c.qmu.Unlock()
 }
 
-// popFrame takes the first queued frame. Call with qmu held.
-func (c *conn) popFrame() frame {
-	f := c.frames[0]
-	c.frames[0] = frame{}
-	c.frames = c.frames[1:]
-	if len(c.frames) == 0 {
-		c.frames = nil // an idle connection keeps no queue
-	}
-	return f
+// Deliver queues a publication for the page (the Subscriber of pub/sub).
+// It never blocks: a connection too far behind refuses it and closes.
+func (c *conn) Deliver(topic string, msg bert.Term) error {
+	return c.enqueue(inbound{kind: inPush, topic: topic, msg: msg})
 }
 
-// write writes one frame; on failure it closes the socket, and the reader
-// cleans up.
-func (c *conn) write(f frame) error {
-	mt := websocket.BinaryMessage
-	if f.text {
-		mt = websocket.TextMessage
+// enqueue puts msg in the inbox and starts the worker if none runs.
+func (c *conn) enqueue(msg inbound) error {
+	c.mu.Lock()
+	if c.closed {
+		c.mu.Unlock()
+		return ErrClosed
 	}
-	timeout := durationOr(c.srv.cfg.WriteTimeout, 10*time.Second)
-	if now := time.Now(); c.writeDeadline.Sub(now) < timeout/2 {
-		c.writeDeadline = now.Add(timeout)
-		c.ws.SetWriteDeadline(c.writeDeadline)
+	if len(c.inbox) >= c.queueLimit() {
+		c.mu.Unlock()
+		c.tooSlow()
+		return ErrSlowSubscriber
 	}
-	err := c.ws.WriteMessage(mt, *f.buf)
-	putFrame(f)
-	if err != nil {
-		c.ws.Close()
+	c.inbox = append(c.inbox, msg)
+	start := !c.working
+	c.working = true
+	c.mu.Unlock()
+	if start {
+		c.srv.workers.run(c)
 	}
-	return err
-}
-
-func putFrame(f frame) {
-	if f.buf != nil && cap(*f.buf) <= 64<<10 {
-		framePool.Put(f.buf)
-	}
+	return nil
 }
 
 func (c *conn) queueLimit() int {
@@ -245,73 +161,93 @@ func (c *conn) queueLimit() int {
 	return 256
 }
 
-// startWriter starts the writer if none runs. Call with qmu held.
-func (c *conn) startWriter() {
-	if !c.writing {
-		c.writing = true
-		go c.writeLoop()
-	}
-}
-
-// Deliver queues a publication for the page (the Subscriber of pub/sub).
-// It never blocks: a connection too far behind refuses it and closes.
-func (c *conn) Deliver(topic string, msg bert.Term) error {
-	c.qmu.Lock()
-	if c.closed {
-		c.qmu.Unlock()
-		return ErrClosed
-	}
-	if len(c.frames)+len(c.inbox) >= c.queueLimit() {
-		c.qmu.Unlock()
-		c.tooSlow()
-		return ErrSlowSubscriber
-	}
-	c.inbox = append(c.inbox, Push{Topic: topic, Msg: msg})
-	c.startWriter()
-	c.qmu.Unlock()
-	return nil
-}
-
-func (c *conn) writeLoop() {
+// work runs the inbox through the chain until it is empty.
+func (c *conn) work() {
 	for {
-		c.qmu.Lock()
-		switch {
-		case c.closed:
-			c.writing = false
-			c.qmu.Unlock()
-			return
-		case len(c.frames) > 0:
-			f := c.popFrame()
-			c.qmu.Unlock()
-			if c.write(f) != nil {
-				c.qmu.Lock()
-				c.writing = false
-				c.qmu.Unlock()
-				return
+		c.mu.Lock()
+		if c.closed || len(c.inbox) == 0 {
+			c.working = false
+			if c.closed && c.exited != nil {
+				close(c.exited)
+				c.exited = nil
 			}
-		case len(c.inbox) > 0:
-			p := c.inbox[0]
-			c.inbox[0] = Push{}
-			c.inbox = c.inbox[1:]
-			if len(c.inbox) == 0 {
-				c.inbox = nil
-			}
-			c.qmu.Unlock()
-			c.run(p)
-		default:
-			c.writing = false
-			c.qmu.Unlock()
+			c.mu.Unlock()
 			return
 		}
+		msg := c.inbox[0]
+		c.inbox[0] = inbound{}
+		c.inbox = c.inbox[1:]
+		if len(c.inbox) == 0 && cap(c.inbox) > 1 {
+			c.inbox = nil // an idle connection keeps no more than one slot
+		}
+		c.mu.Unlock()
+		c.handle(msg)
+	}
+}
+
+// handle runs one message through the chain and writes the reply.
+func (c *conn) handle(in inbound) {
+	var msg any
+	switch {
+	case in.kind == inPush:
+		msg = Push{Topic: in.topic, Msg: in.msg}
+	case in.kind == inText:
+		msg = Text(in.data)
+	case len(in.data) == 0:
+		c.reply(NOP)
+		return
+	default:
+		t, err := c.dec.Decode(in.data)
+		if err != nil {
+			c.srv.stats.badFrames.Add(1)
+			c.srv.log.Warn("nitro: bad frame", "err", err, "len", len(in.data), "sid", c.cx.sid, "path", c.cx.path)
+			c.reply(TermReply(errorIO("", "bad frame")))
+			return
+		}
+		msg = t
+	}
+	c.srv.stats.messages.Add(1)
+	reply, _ := c.srv.chain.Serve(&c.cx, msg)
+	c.reply(reply)
+	c.cx.releaseJS()
+}
+
+// reply encodes r and writes it. Only the worker calls it.
+func (c *conn) reply(r Reply) {
+	mt := websocket.BinaryMessage
+	buf := framePool.Get().(*[]byte)
+	switch r.kind {
+	case replyNone:
+		framePool.Put(buf)
+		return
+	case replyText:
+		mt = websocket.TextMessage
+		*buf = append((*buf)[:0], r.text...)
+	case replyBinary:
+		*buf = append((*buf)[:0], r.frame...)
+	case replyTerm:
+		*buf = c.cx.formatter.Format((*buf)[:0], r.term)
+	}
+	timeout := durationOr(c.srv.cfg.WriteTimeout, 10*time.Second)
+	if now := c.srv.coarseNow(); c.writeDeadline.Sub(now) < timeout/2 {
+		c.writeDeadline = now.Add(timeout)
+		c.ws.SetWriteDeadline(c.writeDeadline)
+	}
+	err := c.ws.WriteMessage(mt, *buf)
+	if cap(*buf) <= 64<<10 {
+		framePool.Put(buf)
+	}
+	if err != nil {
+		c.ws.Close() // the reader sees it and cleans up
 	}
 }
 
 // tooSlow closes a connection whose browser does not keep up. The page
 // reconnects and its init renders the current state.
 func (c *conn) tooSlow() {
-	c.qmu.Lock()
+	c.mu.Lock()
 	already := c.closed
-	c.qmu.Unlock()
+	c.mu.Unlock()
 	if already {
 		return
 	}
@@ -322,27 +258,29 @@ func (c *conn) tooSlow() {
 
 // shut sends a close frame and closes the socket; the reader cleans up.
 func (c *conn) shut(code int, reason string) {
-	c.qmu.Lock()
+	c.mu.Lock()
 	c.closed = true
-	c.qmu.Unlock()
+	c.mu.Unlock()
 	msg := websocket.FormatCloseMessage(code, reason)
 	c.ws.WriteControl(websocket.CloseMessage, msg, time.Now().Add(time.Second))
 	c.ws.Close()
 }
 
-// close ends the connection: it leaves its topics, stops its processes and
-// tells the page, once.
+// close ends the connection: it leaves its topics, stops its processes,
+// waits for the worker, and tells the page, once.
 func (c *conn) close(err error) {
 	c.closeOnce.Do(func() {
-		c.qmu.Lock()
+		c.mu.Lock()
 		c.closed = true
-		for _, f := range c.frames {
-			putFrame(f)
-		}
-		c.frames, c.inbox = nil, nil
+		c.inbox = nil
 		topics, procs := c.topics, c.procs
 		c.procs = nil
-		c.qmu.Unlock()
+		var exited chan struct{}
+		if c.working {
+			exited = make(chan struct{})
+			c.exited = exited
+		}
+		c.mu.Unlock()
 		c.ping.Stop()
 		c.ws.Close()
 		for _, t := range topics {
@@ -350,6 +288,9 @@ func (c *conn) close(err error) {
 		}
 		if procs != nil {
 			procs.StopAll()
+		}
+		if exited != nil {
+			<-exited // the page sees Exit after its last message
 		}
 		var ce *websocket.CloseError
 		if errors.As(err, &ce) && (ce.Code == websocket.CloseNormalClosure || ce.Code == websocket.CloseGoingAway) {
@@ -363,8 +304,6 @@ func (c *conn) close(err error) {
 
 // exit tells the page that the connection closed.
 func (c *conn) exit(err error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
 	defer func() {
 		if v := recover(); v != nil {
 			c.srv.log.Error("nitro: page panicked on exit", "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
@@ -381,8 +320,8 @@ func (c *conn) subscribe(topic string) error {
 	if err := c.srv.bus.Subscribe(topic, c); err != nil {
 		return err
 	}
-	c.qmu.Lock()
-	defer c.qmu.Unlock()
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	for _, t := range c.topics {
 		if t == topic {
 			return nil
@@ -393,22 +332,22 @@ func (c *conn) subscribe(topic string) error {
 }
 
 func (c *conn) unsubscribe(topic string) error {
-	c.qmu.Lock()
+	c.mu.Lock()
 	for i, t := range c.topics {
 		if t == topic {
 			c.topics = append(c.topics[:i], c.topics[i+1:]...)
 			break
 		}
 	}
-	c.qmu.Unlock()
+	c.mu.Unlock()
 	return c.srv.bus.Unsubscribe(topic, c)
 }
 
 // processes returns the page's supervisor, made on first use, or nil once
 // the connection closed: nothing may start after close stopped them all.
 func (c *conn) processes() *Supervisor {
-	c.qmu.Lock()
-	defer c.qmu.Unlock()
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	if c.closed {
 		return nil
 	}

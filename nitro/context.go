@@ -31,7 +31,10 @@ type Context struct {
 
 	linked bert.Term // the current postback's source values
 	js     []byte    // the JavaScript queued for the reply (N2O's actions)
+	jsBuf  *[]byte   // the pooled buffer js was taken from, if any
 	result bert.Term // the result of a direct or client message
+
+	ioTuple [3]bert.Term // the elements of the reply being built
 }
 
 type ctxKey struct{}
@@ -143,10 +146,25 @@ func (cx *Context) AppendJS(fn func([]byte) []byte) { cx.js = fn(cx.js) }
 
 // TakeJS returns the JavaScript queued so far and empties the queue: for
 // renderers that put it somewhere else, such as a first paint's <script>.
+// The caller owns the bytes.
 func (cx *Context) TakeJS() []byte {
 	js := cx.js
 	cx.js = nil
+	cx.jsBuf = nil
 	return js
+}
+
+// releaseJS gives the JavaScript buffer back to the pool once the reply is
+// written, so an idle connection holds none.
+func (cx *Context) releaseJS() {
+	if cx.jsBuf != nil {
+		*cx.jsBuf = cx.js[:0]
+		if cap(cx.js) <= 64<<10 {
+			framePool.Put(cx.jsBuf)
+		}
+		cx.jsBuf = nil
+	}
+	cx.js = nil
 }
 
 // SetResult sets the result returned to the browser for a direct or client

@@ -61,17 +61,24 @@ func (cx *Context) init(token string) Reply {
 	return cx.io(bert.Tuple(atomToken, bert.BinString(tok)))
 }
 
-// event runs the page's Event with an empty action queue.
+// event runs the page's Event with an empty action queue, in a pooled
+// buffer when the connection has none.
 func (cx *Context) event(ev any) {
+	if cx.js == nil && cx.conn != nil {
+		cx.jsBuf = framePool.Get().(*[]byte)
+		cx.js = (*cx.jsBuf)[:0]
+	}
 	cx.js = cx.js[:0]
 	if cx.page != nil {
 		cx.page.Event(cx, ev)
 	}
 }
 
-// io is the reply {io, JS, Data} with the queued JavaScript.
+// io is the reply {io, JS, Data} with the queued JavaScript. Its tuple
+// lives in the Context: a reply is encoded before the next is built.
 func (cx *Context) io(data bert.Term) Reply {
-	return TermReply(bert.Tuple(atomIO, bert.Bin(cx.js), data))
+	cx.ioTuple = [3]bert.Term{atomIO, bert.Bin(cx.js), data}
+	return TermReply(bert.Tuple(cx.ioTuple[:]...))
 }
 
 // postback opens the pickle of {pickle, Id, Pickle, Linked} and runs the

@@ -90,6 +90,7 @@ type Server struct {
 	origins  map[string]bool
 	anyOrig  bool
 	uploads  *uploads
+	workers  *workers
 
 	// Cache is a TTL cache shared by the server's pages (N2O's n2o:cache).
 	Cache *Cache[string, any]
@@ -99,6 +100,7 @@ type Server struct {
 	connMu sync.Mutex
 	conns  map[*conn]struct{}
 	stats  counters
+	clock  atomic.Int64 // unix nanoseconds, moved every clockTick
 }
 
 type counters struct {
@@ -156,6 +158,7 @@ func New(cfg Config) (*Server, error) {
 		s.chain = DefaultProtocols()
 	}
 	s.uploads = newUploads(cfg.Upload, s.logger("ftp"))
+	s.workers = newWorkers()
 	s.origins = map[string]bool{}
 	for _, o := range cfg.Origins {
 		if o == "*" {
@@ -174,11 +177,14 @@ func New(cfg Config) (*Server, error) {
 			http.Error(w, reason.Error(), status)
 		},
 	}
+	s.clock.Store(time.Now().UnixNano())
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	if ms, ok := s.sessions.(*MemoryStore); ok {
 		go ms.Run(s.ctx, time.Minute)
 	}
 	go s.sweepCache(s.ctx)
+	go s.workers.sweep(s.ctx.Done())
+	go s.tick(s.ctx.Done())
 	return s, nil
 }
 
@@ -186,7 +192,28 @@ func (s *Server) now() time.Time {
 	if s.cfg.Now != nil {
 		return s.cfg.Now()
 	}
-	return time.Now()
+	return time.Unix(0, s.clock.Load())
+}
+
+// coarseNow is the real time to within clockTick, whatever Config.Now says.
+func (s *Server) coarseNow() time.Time { return time.Unix(0, s.clock.Load()) }
+
+// clockTick is the resolution of the server's coarse clock: deadlines of
+// seconds and expiries in whole seconds need no more, and reading an
+// atomic is cheaper than asking the OS on every message.
+const clockTick = 50 * time.Millisecond
+
+func (s *Server) tick(stop <-chan struct{}) {
+	t := time.NewTicker(clockTick)
+	defer t.Stop()
+	for {
+		select {
+		case <-stop:
+			return
+		case now := <-t.C:
+			s.clock.Store(now.UnixNano())
+		}
+	}
 }
 
 // DefaultProtocols returns the shipped chain: Heart, Nitro, FTP.

@@ -2,9 +2,12 @@ package main
 
 import (
 	"bufio"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"strconv"
@@ -103,4 +106,35 @@ func (c *child) rss() (int64, error) {
 		}
 	}
 	return 0, errors.New("no VmRSS")
+}
+
+// mem asks the server for its Go memory statistics.
+func (c *child) mem(gc bool) (memReport, error) {
+	var m memReport
+	url := "http://" + c.addr + "/debug/mem"
+	if gc {
+		url += "?gc=1"
+	}
+	resp, err := http.Get(url)
+	if err != nil {
+		return m, err
+	}
+	defer resp.Body.Close()
+	return m, json.NewDecoder(resp.Body).Decode(&m)
+}
+
+// fetch saves what the server serves at path to file.
+func (c *child) fetch(path, file string) error {
+	resp, err := http.Get("http://" + c.addr + path)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	f, err := os.Create(file)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	_, err = io.Copy(f, resp.Body)
+	return err
 }

@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -20,6 +21,7 @@ func postback(args []string) error {
 	duration := fs.Duration("duration", 10*time.Second, "measured time (after 1 s of warm-up)")
 	maxEvents := fs.Int64("max", 50_000_000, "stop after this many events")
 	fs.StringVar(&serverProfile, "serverprofile", "", "write a CPU profile of the server to this file")
+	floor := fs.Bool("floor", false, "drive the bare gorilla/websocket server instead of a nitro page")
 	fs.Parse(args)
 	if *duration > 10*time.Minute {
 		return fmt.Errorf("duration %v: at most 10m", *duration)
@@ -33,12 +35,20 @@ func postback(args []string) error {
 
 	cs := make([]*client, *clients)
 	for i := range cs {
-		c, err := dial(srv.addr, "/bench")
+		path := "/bench"
+		if *floor {
+			path = "/floor"
+		}
+		c, err := dial(srv.addr, path)
 		if err != nil {
 			return err
 		}
-		if err := c.init(); err != nil {
-			return err
+		if !*floor {
+			if err := c.init(); err != nil {
+				return err
+			}
+		} else {
+			c.pickle = strings.Repeat("p", 190) // the same frame size
 		}
 		cs[i] = c
 	}
@@ -89,6 +99,7 @@ func postback(args []string) error {
 	}
 	time.Sleep(time.Second) // warm-up
 	cpu0, _ := srv.cpu()
+	mem0, _ := srv.mem(false)
 	t0 := time.Now()
 	measuring.Store(true)
 	deadline := time.After(*duration)
@@ -104,6 +115,7 @@ func postback(args []string) error {
 	measuring.Store(false)
 	elapsed := time.Since(t0)
 	cpu1, _ := srv.cpu()
+	mem1, _ := srv.mem(false)
 	n := events.Load()
 	stop.Store(true)
 	wg.Wait()
@@ -117,8 +129,14 @@ func postback(args []string) error {
 		}
 		return lat[int(float64(len(lat)-1)*p)]
 	}
-	fmt.Printf("postback: %d clients, %d events in %v: %.0f events/s\n", *clients, n, elapsed.Round(time.Millisecond), float64(n)/elapsed.Seconds())
+	what := "nitro postback"
+	if *floor {
+		what = "floor (bare gorilla)"
+	}
+	fmt.Printf("%s: %d clients, %d events in %v: %.0f events/s\n", what, *clients, n, elapsed.Round(time.Millisecond), float64(n)/elapsed.Seconds())
 	fmt.Printf("server CPU: %v = %.2f µs per event\n", cpu1-cpu0, float64((cpu1-cpu0).Microseconds())/float64(n))
+	fmt.Printf("server allocations: %.1f per event, %.0f bytes per event; %d GCs\n",
+		float64(mem1.Mallocs-mem0.Mallocs)/float64(n), float64(mem1.Bytes-mem0.Bytes)/float64(n), mem1.GCs-mem0.GCs)
 	fmt.Printf("latency: p50 %v, p99 %v\n", pct(0.5).Round(time.Microsecond), pct(0.99).Round(time.Microsecond))
 	return nil
 }

@@ -1,12 +1,16 @@
 package main
 
 import (
+	"encoding/json"
 	"flag"
 	"fmt"
 	"net"
 	"net/http"
+	pprofhttp "net/http/pprof"
 	"os"
 	"os/signal"
+	"runtime"
+	"runtime/debug"
 	"runtime/pprof"
 	"strings"
 	"syscall"
@@ -59,6 +63,21 @@ func serve(args []string) error {
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/ws/bench", srv.Handler(benchPage))
+	mux.Handle("/ws/floor", floorHandler())
+	mux.HandleFunc("/debug/pprof/heap", pprofhttp.Index)
+	mux.HandleFunc("/debug/mem", func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Query().Get("gc") != "" {
+			// What an idle server comes to on its own within minutes:
+			// collections shrink idle goroutines' stacks, and the
+			// scavenger returns freed memory to the OS.
+			runtime.GC()
+			runtime.GC()
+			debug.FreeOSMemory()
+		}
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		json.NewEncoder(w).Encode(memReport{Goroutines: runtime.NumGoroutine(), Heap: m.HeapInuse, Stack: m.StackInuse, Sys: m.Sys, Mallocs: m.Mallocs, Bytes: m.TotalAlloc, GCs: m.NumGC})
+	})
 	fmt.Printf("listening %s\n", ln.Addr())
 	go http.Serve(ln, mux)
 	sig := make(chan os.Signal, 1)
@@ -83,4 +102,14 @@ func raiseFileLimit() {
 		lim.Cur = lim.Max
 		syscall.Setrlimit(syscall.RLIMIT_NOFILE, &lim)
 	}
+}
+
+// memReport is what /debug/mem tells of the server's memory.
+type memReport struct {
+	Goroutines  int
+	Heap, Stack uint64 // in use, bytes
+	Sys         uint64
+	Mallocs     uint64 // allocations ever
+	Bytes       uint64 // bytes allocated ever
+	GCs         uint32
 }
