@@ -1,5 +1,5 @@
 module github.com/nitrogo/nitro
 
-go 1.24
+go 1.25
 
-require github.com/gorilla/websocket v1.5.3 // indirect
+require github.com/gorilla/websocket v1.5.3

@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"net/url"
+	"strconv"
 	"time"
 
 	"github.com/nitrogo/nitro/nitro/bert"
@@ -35,6 +36,7 @@ type Context struct {
 	result bert.Term // the result of a direct or client message
 
 	ioTuple [3]bert.Term // the elements of the reply being built
+	ids     uint32       // the last id NewID gave
 }
 
 type ctxKey struct{}
@@ -165,6 +167,27 @@ func (cx *Context) releaseJS() {
 		cx.jsBuf = nil
 	}
 	cx.js = nil
+}
+
+// Capture runs fn with an empty JavaScript queue and returns what fn
+// queued, leaving the queue as it was. Actions that render elements use it
+// (NITRO's semantics): the JavaScript that rendering wires, such as
+// postbacks, must run after the HTML it wires is in the page.
+func (cx *Context) Capture(fn func()) []byte {
+	saved, savedBuf := cx.js, cx.jsBuf
+	cx.js, cx.jsBuf = nil, nil
+	fn()
+	got := cx.js
+	cx.js, cx.jsBuf = saved, savedBuf
+	return got
+}
+
+// NewID returns an element id unique within the page's Context
+// ("nitro-1", "nitro-2", ...), for elements that need one and were given
+// none.
+func (cx *Context) NewID() string {
+	cx.ids++
+	return "nitro-" + strconv.FormatUint(uint64(cx.ids), 10)
 }
 
 // SetResult sets the result returned to the browser for a direct or client
