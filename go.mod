@@ -3,3 +3,12 @@ module github.com/nitrogo/nitro
 go 1.25
 
 require github.com/gorilla/websocket v1.5.3
+
+require (
+	github.com/a-h/templ v0.3.960 // indirect
+	github.com/chromedp/cdproto v0.159.0 // indirect
+	github.com/chromedp/chromedp v0.23.0 // indirect
+	github.com/evanw/esbuild v0.28.2 // indirect
+	github.com/go-chi/chi/v5 v5.5.0 // indirect
+	github.com/go-json-experiment/json v0.0.0-20260213210345-44df1a37e875 // indirect
+)
