@@ -45,6 +45,7 @@ type conn struct {
 	// update, so each moves only once half its timeout has passed.
 	readDeadline  time.Time // reader goroutine only
 	writeDeadline time.Time // worker only
+	uploadNext    time.Time // when the upload rate allows the next block; worker only
 }
 
 // inbound is a frame as read (decoded by the worker), or a delivery.

@@ -206,6 +206,7 @@ func (u *uploads) serve(cx *Context, m bert.Term) Reply {
 	if off+int64(len(f.data)) > f.size {
 		return u.refuse(cx, f, name, off, fmt.Errorf("%w: %d+%d of %d", ErrUploadBeyond, off, len(f.data), f.size))
 	}
+	u.pace(cx, len(f.data))
 	if off, err = up.write(off, f.data); err != nil {
 		return u.refuse(cx, f, name, off, fmt.Errorf("%w: %v", ErrUploadStorage, err))
 	}

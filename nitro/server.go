@@ -184,6 +184,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	go s.sweepCache(s.ctx)
 	go s.workers.sweep(s.ctx.Done())
+	go s.uploads.run(s.ctx.Done())
 	go s.tick(s.ctx.Done())
 	return s, nil
 }

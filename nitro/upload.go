@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 )
 
 // UploadConfig configures file uploads (the ftp protocol). Its zero value
@@ -20,12 +21,19 @@ import (
 // An upload in progress is a partial file in Dir/.partial, named for the
 // session, the file's name and its size; a completed upload is moved to
 // Dir under its sanitised name, never over an existing file. Partial files
-// of abandoned uploads stay until removed: sweep Dir/.partial by age.
+// of uploads abandoned for PartialTTL are removed.
 type UploadConfig struct {
 	// Dir is where uploaded files land. Empty means "uploads".
 	Dir string
 	// MaxSize is the largest file accepted, in bytes. Zero means 64 MiB.
 	MaxSize int64
+	// Rate limits how fast one connection uploads, in bytes per second:
+	// the ack of a block waits until the rate allows it. Zero means no
+	// limit.
+	Rate int64
+	// PartialTTL is how long an upload may stay unfinished and untouched
+	// before its partial file is removed. Zero means 24 hours.
+	PartialTTL time.Duration
 }
 
 // uploadBlock is the block size the server asks for: N2O's 256 KiB. A
@@ -54,9 +62,11 @@ var (
 // file ends. A lock per upload keeps two connections of one session from
 // writing the same file at once.
 type uploads struct {
-	dir string
-	max int64
-	log *slog.Logger
+	dir  string
+	max  int64
+	rate int64
+	ttl  time.Duration
+	log  *slog.Logger
 
 	mu   sync.Mutex
 	busy map[string]*uploadLock
@@ -68,7 +78,10 @@ type uploadLock struct {
 }
 
 func newUploads(cfg UploadConfig, log *slog.Logger) *uploads {
-	u := &uploads{dir: cfg.Dir, max: cfg.MaxSize, log: log, busy: map[string]*uploadLock{}}
+	u := &uploads{dir: cfg.Dir, max: cfg.MaxSize, rate: cfg.Rate, ttl: cfg.PartialTTL, log: log, busy: map[string]*uploadLock{}}
+	if u.ttl <= 0 {
+		u.ttl = 24 * time.Hour
+	}
 	if u.dir == "" {
 		u.dir = "uploads"
 	}
@@ -76,6 +89,63 @@ func newUploads(cfg UploadConfig, log *slog.Logger) *uploads {
 		u.max = 64 << 20
 	}
 	return u
+}
+
+// sweep removes the partial files (and their announced hashes) of uploads
+// untouched for the TTL, and returns how many uploads it removed.
+func (u *uploads) sweep(now time.Time) int {
+	dir := filepath.Join(u.dir, partialDir)
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return 0
+	}
+	n := 0
+	for _, e := range entries {
+		info, err := e.Info()
+		if err != nil || !info.Mode().IsRegular() || now.Sub(info.ModTime()) < u.ttl {
+			continue
+		}
+		key := strings.TrimSuffix(e.Name(), ".sha256")
+		release := u.lock(key)
+		if os.Remove(filepath.Join(dir, e.Name())) == nil && !strings.HasSuffix(e.Name(), ".sha256") {
+			n++
+		}
+		release()
+	}
+	if n > 0 {
+		u.log.Info("nitro: removed abandoned uploads", "count", n)
+	}
+	return n
+}
+
+// run sweeps every hour until stop closes.
+func (u *uploads) run(stop <-chan struct{}) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		u.sweep(time.Now())
+		select {
+		case <-stop:
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// pace waits until the connection's upload rate allows n more bytes.
+func (u *uploads) pace(cx *Context, n int) {
+	if u.rate <= 0 || cx.conn == nil {
+		return
+	}
+	now := time.Now()
+	next := cx.conn.uploadNext
+	if next.Before(now) {
+		next = now
+	}
+	cx.conn.uploadNext = next.Add(time.Duration(int64(n) * int64(time.Second) / u.rate))
+	if d := next.Sub(now); d > 0 {
+		time.Sleep(d)
+	}
 }
 
 // lock takes the lock of upload key, and returns its release.
@@ -223,3 +293,8 @@ func numbered(name string, i int) string {
 	}
 	return strings.TrimSuffix(name, ext) + "-" + strconv.Itoa(i) + ext
 }
+
+// SweepUploads removes the partial files of uploads untouched for the
+// configured PartialTTL, as the server does every hour, and returns how
+// many it removed. For tests and tools.
+func SweepUploads(s *Server, now time.Time) int { return s.uploads.sweep(now) }

@@ -1,0 +1,60 @@
+package nitro_test
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/nitrogo/nitro/nitro"
+	"github.com/nitrogo/nitro/nitro/nitrotest"
+)
+
+// TestFTPRate: with a rate limit, the acks come no faster than the rate
+// allows. Only a lower bound is checked, so a slow machine cannot fail it.
+func TestFTPRate(t *testing.T) {
+	const rate = 2 << 20 // bytes per second
+	srv, _, dir, _ := mustUploadServer(t, nitro.UploadConfig{Rate: rate})
+	c := srv.Dial("/")
+	c.Init()
+	data := payload(3 * 262144) // three blocks
+	start := time.Now()
+	res := c.Upload("slow.bin", data)
+	elapsed := time.Since(start)
+	if !res.Done {
+		t.Fatalf("upload not done: %+v", res.Last)
+	}
+	// The first block passes at once; the second and third wait for the
+	// bytes before them: 2 × 256 KiB at 2 MiB/s.
+	if min := 2 * 262144 * time.Second / rate; elapsed < min {
+		t.Errorf("uploaded %d bytes in %v at a limit of %d B/s, want at least %v", len(data), elapsed, rate, min)
+	}
+	if got := mustReadFile(t, filepath.Join(dir, "slow.bin")); len(got) != len(data) {
+		t.Errorf("stored %d bytes, want %d", len(got), len(data))
+	}
+}
+
+// TestFTPSweep: an upload abandoned past PartialTTL loses its partial
+// file; a recent one keeps it.
+func TestFTPSweep(t *testing.T) {
+	srv, _, dir, _ := mustUploadServer(t, nitro.UploadConfig{PartialTTL: time.Hour})
+	c := srv.Dial("/")
+	c.Init()
+	c.Upload("old.bin", payload(600_000), nitrotest.UploadStopAfter(1))
+	c.Upload("new.bin", payload(600_000), nitrotest.UploadStopAfter(1))
+	p := partials(t, dir)
+	if len(p) != 2 {
+		t.Fatalf("partial files: got %v, want 2", p)
+	}
+	// Age one of them past the TTL.
+	old := time.Now().Add(-2 * time.Hour)
+	if err := os.Chtimes(filepath.Join(dir, ".partial", p[0]), old, old); err != nil {
+		t.Fatal(err)
+	}
+	if n := nitro.SweepUploads(srv.Server, time.Now()); n != 1 {
+		t.Errorf("swept %d uploads, want 1", n)
+	}
+	if left := partials(t, dir); len(left) != 1 || left[0] != p[1] {
+		t.Errorf("left: got %v, want [%s]", left, p[1])
+	}
+}
