@@ -348,3 +348,26 @@ func TestDecodeAtomCacheRetention(t *testing.T) {
 		t.Errorf("after decoding %d distinct %d-byte atoms the live heap grew by %d bytes, want at most %d", atoms, size, grew, limit)
 	}
 }
+
+// TestLargeMapEqual: Equal compares large maps by sorted key hashes, so a
+// 1 MiB frame's worth of pairs takes a blink rather than n² comparisons
+// (the fuzzer found the n² version stalling on such a frame).
+func TestLargeMapEqual(t *testing.T) {
+	const n = 100_000
+	kv := make([]Term, 0, 2*n)
+	for i := range n {
+		kv = append(kv, Int(int64(i)), BinString("v"))
+	}
+	m := Map(kv...)
+	d, err := Decode(Encode(m))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !Equal(m, d) || !Equal(d, m) {
+		t.Fatal("a map is not Equal to its own decoding")
+	}
+	kv[2*n-1] = BinString("w")
+	if Equal(m, d) {
+		t.Fatal("maps that differ in one value compare Equal")
+	}
+}

@@ -40,16 +40,19 @@ func Equal(a, b Term) bool {
 		}
 		return true
 	case KindMap:
-		if int(a.n) != int(b.n) {
+		if a.n != b.n {
 			return false
 		}
-		for i := 0; i+1 < int(a.n); i += 2 {
-			v, ok := b.Get(a.elems()[i])
-			if !ok || !Equal(a.elems()[i+1], v) {
-				return false
+		if a.n <= 16 {
+			for i := 0; i+1 < int(a.n); i += 2 {
+				v, ok := b.Get(a.elems()[i])
+				if !ok || !Equal(a.elems()[i+1], v) {
+					return false
+				}
 			}
+			return true
 		}
-		return true
+		return mapsEqual(a.elems(), b.elems())
 	}
 	return false
 }
@@ -102,6 +105,41 @@ func hasRepeatedKey(elems []Term) bool {
 		}
 	}
 	return false
+}
+
+// mapsEqual compares two large maps' pairs as sets, by sorted key hashes:
+// n log n where looking each key up would be n².
+func mapsEqual(a, b []Term) bool {
+	type keyed struct {
+		h uint64
+		i int
+	}
+	index := func(elems []Term) []keyed {
+		ks := make([]keyed, len(elems)/2)
+		for i := range ks {
+			ks[i] = keyed{hashTerm(14695981039346656037, elems[2*i]), i}
+		}
+		slices.SortFunc(ks, func(x, y keyed) int { return cmp.Compare(x.h, y.h) })
+		return ks
+	}
+	ka, kb := index(a), index(b)
+	for i, x := range ka {
+		if x.h != kb[i].h {
+			return false
+		}
+		// Among the keys of this hash in b, one must be x's key with x's value.
+		found := false
+		for j := i; j >= 0 && kb[j].h == x.h && !found; j-- {
+			found = Equal(a[2*x.i], b[2*kb[j].i]) && Equal(a[2*x.i+1], b[2*kb[j].i+1])
+		}
+		for j := i + 1; j < len(kb) && kb[j].h == x.h && !found; j++ {
+			found = Equal(a[2*x.i], b[2*kb[j].i]) && Equal(a[2*x.i+1], b[2*kb[j].i+1])
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
 }
 
 // hashTerm folds t into h so that Equal terms hash alike: a byte list
