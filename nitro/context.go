@@ -64,6 +64,12 @@ func (s *Server) NewContext(ctx context.Context, sid, path, rawQuery string, pag
 	return &Context{Context: ctx, srv: s, sid: sid, path: path, rawQuery: rawQuery, page: page, formatter: BERT}
 }
 
+// Live reports whether the Context is a connection's: JavaScript queued
+// on it reaches the browser. A first paint's Context is not live: what
+// its rendering would wire is wired again when the socket connects, so
+// renderers may skip it.
+func (cx *Context) Live() bool { return cx.conn != nil }
+
 // Server returns the server the page runs in.
 func (cx *Context) Server() *Server { return cx.srv }
 
