@@ -1,6 +1,7 @@
 package nitrotest
 
 import (
+	"encoding/json"
 	"errors"
 	"net/http"
 	"regexp"
@@ -232,8 +233,9 @@ func (f Frame) String() string {
 func strconvQuote(s string) string { return "\"" + strings.ReplaceAll(s, "\"", "\\\"") + "\"" }
 
 // pickleJS finds the postbacks in generated JS, as N2O's client sends them:
-// tuple(atom('pickle'),bin('ID'),bin('PICKLE'),...
-var pickleJS = regexp.MustCompile(`atom\('pickle'\),bin\('((?:[^'\\]|\\.)*)'\),bin\('([A-Za-z0-9_-]+)'\)`)
+// tuple(atom('pickle'),bin('ID'),bin('PICKLE'),... with the id and pickle
+// in single quotes (N2O) or double quotes (package actions).
+var pickleJS = regexp.MustCompile(`atom\('pickle'\),bin\(('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")\),bin\(['"]([A-Za-z0-9_-]+)['"]\)`)
 
 func (c *Client) scrape(io IO) {
 	if d := io.Data; d.Kind() == bert.KindTuple && d.Len() == 2 && (d.At(0).IsAtom("Token") || d.At(0).IsAtom("Auth")) {
@@ -243,9 +245,21 @@ func (c *Client) scrape(io IO) {
 	}
 	for _, m := range pickleJS.FindAllStringSubmatch(io.JS, -1) {
 		c.mu.Lock()
-		c.pickles[unescapeJS(m[1])] = m[2]
+		c.pickles[unquoteJS(m[1])] = m[2]
 		c.mu.Unlock()
 	}
+}
+
+// unquoteJS reads a quoted id: a double-quoted one is JSON (actions.Quote
+// writes \u escapes), a single-quoted one has backslash escapes.
+func unquoteJS(q string) string {
+	if q[0] == '"' {
+		var s string
+		if json.Unmarshal([]byte(q), &s) == nil {
+			return s
+		}
+	}
+	return unescapeJS(q[1 : len(q)-1])
 }
 
 func unescapeJS(s string) string {
