@@ -189,6 +189,10 @@ func (u *uploads) serve(cx *Context, m bert.Term) Reply {
 		off = 0
 	}
 	if f.status == "init" {
+		if name, ok := up.stored(f.id.Text()); ok && off == 0 {
+			// Stored already: its last ack was lost with the connection.
+			return ftpack(f, name, f.size, 0, "init", bert.Nil())
+		}
 		if off < f.size {
 			return ftpack(f, name, off, uploadBlock, "init", bert.Nil())
 		}
@@ -229,6 +233,9 @@ func (u *uploads) complete(cx *Context, f ftpMsg, up upload, status string) Repl
 		return u.refuse(cx, f, up.name, off, err)
 	}
 	u.log.Info("nitro: upload stored", "sid", cx.sid, "id", f.id.Text(), "path", path, "size", f.size)
+	if err := writeFile(up.doneFile(f.id.Text()), []byte(name)); err != nil {
+		u.log.Warn("nitro: upload stored, but its record was not", "err", err)
+	}
 	cx.uploadEvent(Uploaded{ID: f.id.Text(), Name: name, Path: path, Size: f.size})
 	return ftpack(f, name, f.size, 0, status, bert.Nil())
 }

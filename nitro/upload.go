@@ -44,6 +44,9 @@ const uploadBlock = 256 << 10
 // a dot, so no completed upload can take its name.
 const partialDir = ".partial"
 
+// doneDir holds the records of stored uploads (see upload.doneFile).
+const doneDir = ".done"
+
 // The reasons an upload is refused. The browser gets the text after the
 // prefix; the log gets the detail.
 var (
@@ -94,7 +97,15 @@ func newUploads(cfg UploadConfig, log *slog.Logger) *uploads {
 // sweep removes the partial files (and their announced hashes) of uploads
 // untouched for the TTL, and returns how many uploads it removed.
 func (u *uploads) sweep(now time.Time) int {
-	dir := filepath.Join(u.dir, partialDir)
+	n := u.sweepDir(filepath.Join(u.dir, partialDir), now)
+	u.sweepDir(filepath.Join(u.dir, doneDir), now)
+	if n > 0 {
+		u.log.Info("nitro: removed abandoned uploads", "count", n)
+	}
+	return n
+}
+
+func (u *uploads) sweepDir(dir string, now time.Time) int {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return 0
@@ -105,15 +116,12 @@ func (u *uploads) sweep(now time.Time) int {
 		if err != nil || !info.Mode().IsRegular() || now.Sub(info.ModTime()) < u.ttl {
 			continue
 		}
-		key := strings.TrimSuffix(e.Name(), ".sha256")
+		key, _, _ := strings.Cut(e.Name(), ".")
 		release := u.lock(key)
-		if os.Remove(filepath.Join(dir, e.Name())) == nil && !strings.HasSuffix(e.Name(), ".sha256") {
+		if os.Remove(filepath.Join(dir, e.Name())) == nil && !strings.Contains(e.Name(), ".") {
 			n++
 		}
 		release()
-	}
-	if n > 0 {
-		u.log.Info("nitro: removed abandoned uploads", "count", n)
 	}
 	return n
 }
@@ -184,7 +192,26 @@ func (u *uploads) upload(sid, name string, size int64) upload {
 	return upload{u: u, key: hex.EncodeToString(h.Sum(nil)), name: name, size: size}
 }
 
-func (up upload) partial() string  { return filepath.Join(up.u.dir, partialDir, up.key) }
+func (up upload) partial() string { return filepath.Join(up.u.dir, partialDir, up.key) }
+
+// doneFile records that the upload with this id was stored, and under
+// which name: a client whose connection dropped while the last block was
+// acked resumes with an init, and must hear "complete", not start again.
+// The sweep removes it after PartialTTL.
+func (up upload) doneFile(id string) string {
+	sum := sha256.Sum256([]byte(id))
+	return filepath.Join(up.u.dir, doneDir, up.key+"."+hex.EncodeToString(sum[:8]))
+}
+
+// stored returns the name an upload with this id was stored under, if it
+// was.
+func (up upload) stored(id string) (string, bool) {
+	b, err := os.ReadFile(up.doneFile(id))
+	if err != nil || len(b) == 0 {
+		return "", false
+	}
+	return string(b), true
+}
 func (up upload) hashFile() string { return up.partial() + ".sha256" }
 
 // offset is how many bytes the server holds: where the next block starts.
@@ -298,3 +325,11 @@ func numbered(name string, i int) string {
 // configured PartialTTL, as the server does every hour, and returns how
 // many it removed. For tests and tools.
 func SweepUploads(s *Server, now time.Time) int { return s.uploads.sweep(now) }
+
+// writeFile writes a small file, making its directory first.
+func writeFile(path string, b []byte) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+		return err
+	}
+	return os.WriteFile(path, b, 0o640)
+}

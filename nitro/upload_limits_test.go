@@ -58,3 +58,33 @@ func TestFTPSweep(t *testing.T) {
 		t.Errorf("left: got %v, want [%s]", left, p[1])
 	}
 }
+
+// TestFTPLastAckLost: the connection drops after the server stored the
+// file but before the client heard its last ack. The client's resume (an
+// init with the same id) hears "complete", and nothing is stored twice.
+func TestFTPLastAckLost(t *testing.T) {
+	srv, rec, dir, _ := mustUploadServer(t, nitro.UploadConfig{})
+	c := srv.Dial("/")
+	c.Init()
+	data := payload(300_000)
+	if res := c.Upload("once.bin", data, nitrotest.UploadID("same")); !res.Done {
+		t.Fatalf("first upload not done: %+v", res.Last)
+	}
+	c.Close()
+	again := srv.Dial("/", nitrotest.WithToken(c.Token()))
+	again.Init()
+	res := again.Upload("once.bin", data, nitrotest.UploadID("same"))
+	if !res.Done || res.Blocks != 0 || res.Last.Filename != "once.bin" {
+		t.Errorf("resume of a stored upload: got done %v after %d blocks as %q, want done at init as once.bin", res.Done, res.Blocks, res.Last.Filename)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "once-1.bin")); err == nil {
+		t.Error("the file was stored twice")
+	}
+	if _, done := uploadEvents(rec); len(done) != 1 {
+		t.Errorf("Uploaded events: got %d, want 1", len(done))
+	}
+	// A new upload (another id) of the same name is a new file.
+	if res := again.Upload("once.bin", data, nitrotest.UploadID("other")); !res.Done || res.Last.Filename != "once-1.bin" {
+		t.Errorf("a new upload of the same name: got %q, want once-1.bin", res.Last.Filename)
+	}
+}
