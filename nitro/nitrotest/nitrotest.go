@@ -38,6 +38,16 @@ func NewServer(tb testing.TB, cfg nitro.Config, pages map[string]nitro.Page) *Se
 	return s
 }
 
+// Serve starts an httptest server for h, a handler that serves srv's
+// sockets (a router with pages mounted, say), and closes both when the
+// test ends. Dial then reaches h's routes.
+func Serve(tb testing.TB, srv *nitro.Server, h http.Handler) *Server {
+	tb.Helper()
+	s := &Server{Server: srv, HTTP: httptest.NewServer(h), tb: tb}
+	tb.Cleanup(s.Close)
+	return s
+}
+
 // Close closes the pages' connections, then the HTTP server.
 func (s *Server) Close() {
 	s.Server.Close()

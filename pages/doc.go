@@ -1,0 +1,33 @@
+// Package pages serves pages written in Go: a Page renders itself with
+// Main (elements and templ components) and handles what happens on it
+// with Event. An App mounts pages on a chi router:
+//
+//	srv, _ := nitro.New(nitro.Config{Keys: ring})
+//	app := pages.New(srv)
+//	r := chi.NewRouter()
+//	r.Use(middleware.Logger) // any net/http or chi middleware applies
+//	app.Mount(r, "/counter", &Counter{})
+//	http.ListenAndServe(":8000", r)
+//
+// # The life of a page
+//
+// A GET of the page's path renders Main into a whole document (Document,
+// or the App's Layout): the first paint, complete without JavaScript, in
+// the session of the browser's X-Auth-Token cookie (started there if it
+// has none). The browser client then opens the page's socket at /ws and
+// the path, in the same session; on every connect and reconnect Main is
+// rendered again into #nitro-root, wiring its postbacks, and Event gets
+// nitro.Init. So a reconnect, after a network drop or a server restart,
+// shows the server's current page and duplicates nothing.
+//
+// Main may return Redirect(url) to send the browser elsewhere: a 303 for
+// a first paint, a change of location for a connected page.
+//
+// # Validation
+//
+// Rules declared on input elements (elements.Rule) are checked by the
+// browser before a postback is sent, and sealed into the postback's
+// pickle: before Event sees a Postback its values are checked again
+// against those rules, and a postback that fails them never reaches the
+// page; the browser is told which fields failed and why.
+package pages

@@ -1,0 +1,64 @@
+package pages
+
+import (
+	"github.com/nitrogo/nitro/actions"
+	"github.com/nitrogo/nitro/elements"
+	"github.com/nitrogo/nitro/nitro"
+)
+
+// rootID is the element that holds a page's body.
+const rootID = "nitro-root"
+
+// livePage is a Page as its socket serves it: each (re)connect renders
+// Main afresh into #nitro-root, which wires its postbacks and replaces
+// whatever the browser held (so a reconnect duplicates nothing), and
+// postbacks are checked against the validation rules their elements
+// sealed before the page sees them.
+type livePage struct {
+	app  *App
+	page Page
+}
+
+func (l livePage) Event(cx *nitro.Context, ev any) {
+	switch e := ev.(type) {
+	case nitro.Init:
+		body := l.page.Main(cx)
+		if url, ok := body.(redirect); ok {
+			if err := actions.Redirect(cx, string(url)); err != nil {
+				cx.Logger().Error("pages: Main redirects to an unsafe URL", "url", string(url), "err", err)
+			}
+			return
+		}
+		if err := actions.Update(cx, rootID, root(body)); err != nil {
+			cx.Logger().Error("pages: rendering Main failed", "err", err)
+			return
+		}
+		l.page.Event(cx, ev)
+	case nitro.Postback:
+		inner, problems := elements.CheckPostback(e.Msg, cx.Q)
+		if len(problems) > 0 {
+			reportProblems(cx, problems)
+			return
+		}
+		e.Msg = inner
+		l.page.Event(cx, e)
+	default:
+		l.page.Event(cx, ev)
+	}
+}
+
+// reportProblems marks the fields that failed the server's check, with the
+// reason, as the browser's own validation would have; the mark goes when
+// the user edits the field. A problem without a field (rules that could
+// not be read) is only logged.
+func reportProblems(cx *nitro.Context, problems map[string]string) {
+	for _, id := range sortedKeys(problems) {
+		if id == "" {
+			cx.Logger().Warn("pages: postback refused", "problem", problems[id])
+			continue
+		}
+		actions.Wire(cx, "{var x=qi("+actions.Quote(id)+");if(x){x.classList.add(\"nitro-invalid\");"+
+			"if(x.setCustomValidity){x.setCustomValidity("+actions.Quote(problems[id])+");x.reportValidity();"+
+			"x.addEventListener(\"input\",function(){x.setCustomValidity(\"\");x.classList.remove(\"nitro-invalid\");},{once:true});}}}")
+	}
+}

@@ -1,0 +1,150 @@
+package pages_test
+
+import (
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/a-h/templ"
+	"github.com/nitrogo/nitro/nitro"
+	"github.com/nitrogo/nitro/nitro/bert"
+	"github.com/nitrogo/nitro/nitro/nitrotest"
+	"github.com/nitrogo/nitro/pages"
+	"github.com/nitrogo/nitro/static"
+)
+
+func TestFirstPaint(t *testing.T) {
+	d := &demo{messages: []string{"<b>hi</b> & bye"}}
+	srv, h := mustApp(t, nitro.Config{}, d)
+	ts := nitrotest.Serve(t, srv, h)
+
+	resp, err := http.Get(ts.HTTP.URL + "/demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	html := string(body)
+	for _, want := range []string{
+		"<title>Demo</title>",
+		`<script src="` + static.Path() + `" defer></script>`,
+		`<div id="nitro-root">`,
+		"<h1>Demo page</h1>",
+		"<li>&lt;b&gt;hi&lt;/b&gt; &amp; bye</li>",
+		`id="send"`,
+	} {
+		if !strings.Contains(html, want) {
+			t.Errorf("first paint lacks %q:\n%s", want, html)
+		}
+	}
+	if strings.Contains(html, "ws.send") {
+		t.Error("the first paint wires postbacks; the socket's init does that")
+	}
+	var token string
+	for _, c := range resp.Cookies() {
+		if c.Name == "X-Auth-Token" {
+			token = c.Value
+		}
+	}
+	if token == "" {
+		t.Fatal("the first paint set no session cookie")
+	}
+
+	// The client script is served where the page says.
+	js, err := http.Get(ts.HTTP.URL + static.Path())
+	if err != nil || js.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: %v %v", static.Path(), err, js.Status)
+	}
+	js.Body.Close()
+
+	// The socket joins the first paint's session and renders Main again.
+	c := ts.Dial("/demo", nitrotest.WithToken(token))
+	io := c.Init()
+	if c.Token() != token {
+		t.Errorf("init changed the session: got token %q, want the first paint's", c.Token())
+	}
+	if !strings.Contains(io.JS, `qi("nitro-root")`) || !strings.Contains(io.JS, "Demo page") {
+		t.Errorf("init did not render Main into #nitro-root: %s", io.JS)
+	}
+	if _, ok := c.Pickle("send"); !ok {
+		t.Error("init wired no postback on #send")
+	}
+}
+
+func TestPostbackAndReconnect(t *testing.T) {
+	d := &demo{}
+	srv, h := mustApp(t, nitro.Config{}, d)
+	ts := nitrotest.Serve(t, srv, h)
+	c := ts.Dial("/demo")
+	c.Init()
+	io := c.Click("send",
+		nitrotest.Source("name", "Zoë"),
+		nitrotest.Source("agree", "true"),
+		nitrotest.Source("color", "red"),
+		bert.Tuple(bert.Atom("born"), bert.Tuple(bert.Int(2001), bert.Int(2), bert.Int(3))),
+	)
+	want := "name=Zoë agree=true color=red born=true:2001-02-03"
+	if got := d.reports(); len(got) != 1 || got[0] != want {
+		t.Fatalf("the page saw %q, want [%q]", got, want)
+	}
+	if !strings.Contains(io.JS, `x.textContent="name=Zoë agree=true color=red born=true:2001-02-03"`) {
+		t.Errorf("reply JS: %s", io.JS)
+	}
+
+	c.Click("post", nitrotest.Source("message", "one"))
+	// A reconnect renders the page as it is now: the message once.
+	again := ts.Dial("/demo", nitrotest.WithToken(c.Token()))
+	io = again.Init()
+	if n := strings.Count(io.JS, `\u003cli\u003eone\u003c/li\u003e`); n != 1 {
+		t.Errorf("after reconnect the message shows %d times, want once: %s", n, io.JS)
+	}
+}
+
+func TestServerChecksRules(t *testing.T) {
+	d := &demo{}
+	srv, h := mustApp(t, nitro.Config{}, d)
+	ts := nitrotest.Serve(t, srv, h)
+	c := ts.Dial("/demo")
+	c.Init()
+	tests := []struct {
+		name string
+		src  []bert.Term
+	}{
+		{"missing", nil},
+		{"empty", []bert.Term{nitrotest.Source("name", "")}},
+		{"too long", []bert.Term{nitrotest.Source("name", "abcdefghijk")}},
+	}
+	for _, tt := range tests {
+		io := c.Click("send", tt.src...)
+		if !strings.Contains(io.JS, "nitro-invalid") || !strings.Contains(io.JS, "a name of up to 10 characters") {
+			t.Errorf("%s: the reply does not mark #name: %s", tt.name, io.JS)
+		}
+	}
+	if got := d.reports(); len(got) != 0 {
+		t.Errorf("postbacks that failed the rules reached the page: %q", got)
+	}
+	c.Click("send", nitrotest.Source("name", "ok"))
+	if got := d.reports(); len(got) != 1 {
+		t.Errorf("a valid postback did not reach the page: %q", got)
+	}
+}
+
+func TestRedirect(t *testing.T) {
+	page := pages.Funcs{MainFunc: func(cx *nitro.Context) templ.Component { return pages.Redirect("/login") }}
+	srv, h := mustApp(t, nitro.Config{}, page)
+	ts := nitrotest.Serve(t, srv, h)
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := client.Get(ts.HTTP.URL + "/demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/login" {
+		t.Errorf("first paint: got %s to %q, want 303 to /login", resp.Status, resp.Header.Get("Location"))
+	}
+	c := ts.Dial("/demo")
+	if io := c.Init(); !strings.Contains(io.JS, `"/login"`) || !strings.Contains(io.JS, "location") {
+		t.Errorf("init: got %s, want a change of location to /login", io.JS)
+	}
+}

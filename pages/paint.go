@@ -1,0 +1,71 @@
+package pages
+
+import (
+	"bytes"
+	"net/http"
+	"slices"
+	"sync"
+)
+
+var paintBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// paint serves a page's first paint: the whole document, rendered from
+// Main, readable without JavaScript. The session comes from the
+// X-Auth-Token cookie, or starts here; the socket the client then opens
+// carries the same cookie, so it joins the same session.
+func (a *App) paint(w http.ResponseWriter, r *http.Request, path string, lp livePage) {
+	var token string
+	if c, err := r.Cookie("X-Auth-Token"); err == nil {
+		token = c.Value
+	}
+	sid, inForce, _ := a.Server.Authenticate(token)
+	if inForce != token {
+		http.SetCookie(w, &http.Cookie{Name: "X-Auth-Token", Value: inForce, Path: "/", SameSite: http.SameSiteLaxMode})
+	}
+	cx := a.Server.NewContext(r.Context(), sid, path, r.URL.RawQuery, lp)
+	body := lp.page.Main(cx)
+	if url, ok := body.(redirect); ok {
+		http.Redirect(w, r, string(url), http.StatusSeeOther)
+		return
+	}
+	var title string
+	if t, ok := lp.page.(Titled); ok {
+		title = t.Title(cx)
+	}
+	var head = noHead
+	if h, ok := lp.page.(Headed); ok {
+		head = h.Head(cx)
+	}
+	buf := paintBufs.Get().(*bytes.Buffer)
+	defer func() {
+		if buf.Cap() <= 1<<20 {
+			buf.Reset()
+			paintBufs.Put(buf)
+		}
+	}()
+	buf.Reset()
+	// Rendered without the page's Context: a first paint wires nothing
+	// (the socket's init renders Main again and wires it), so it seals no
+	// pickles and gives elements no ids they do not have.
+	if err := a.layout(title, head, body).Render(r.Context(), buf); err != nil {
+		cx.Logger().Error("pages: first paint failed", "err", err)
+		http.Error(w, "the page could not be rendered", http.StatusInternalServerError)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	w.Write(buf.Bytes())
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// noHead is the head of a page that adds nothing to it.
+var noHead = empty()
