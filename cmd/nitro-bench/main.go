@@ -5,6 +5,7 @@
 //
 //	nitro-bench postback -clients 100 -duration 10s   # server CPU per postback round trip
 //	nitro-bench idle -conns 10000                      # server memory per idle connection
+//	nitro-bench paint -c 50 -duration 10s              # first paints per second, with wrk
 //
 // It only ever connects to loopback addresses, and every loop is bounded in
 // count and time.
@@ -29,6 +30,8 @@ func main() {
 		err = postback(args)
 	case "idle":
 		err = idle(args)
+	case "paint":
+		err = paint(args)
 	default:
 		usage()
 	}
@@ -44,6 +47,7 @@ func usage() {
 commands:
   postback   closed-loop postback round trips; server CPU per event, latency
   idle       idle connections; server memory per connection
+  paint      first paints of a 100-element page under wrk
   serve      the server under test (started by the others)
 `)
 	flag.PrintDefaults()

@@ -15,8 +15,10 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/go-chi/chi/v5"
 	"github.com/nitrogo/nitro/nitro"
 	"github.com/nitrogo/nitro/nitro/bert"
+	"github.com/nitrogo/nitro/pages"
 )
 
 // replyJS is about 1 KiB of JavaScript, the reply size of the floor
@@ -61,7 +63,8 @@ func serve(args []string) error {
 	if err != nil {
 		return err
 	}
-	mux := http.NewServeMux()
+	mux := chi.NewRouter()
+	pages.New(srv).Mount(mux, "/page", paintPage{})
 	mux.Handle("/ws/bench", srv.Handler(benchPage))
 	mux.Handle("/ws/floor", floorHandler())
 	mux.HandleFunc("/debug/pprof/heap", pprofhttp.Index)
