@@ -8,6 +8,7 @@ import (
 
 	"github.com/a-h/templ"
 	"github.com/go-chi/chi/v5"
+	"github.com/gorilla/websocket"
 	"github.com/nitrogo/nitro/nitro"
 	"github.com/nitrogo/nitro/static"
 )
@@ -67,12 +68,19 @@ type App struct {
 func New(srv *nitro.Server) *App { return &App{Server: srv} }
 
 // Mount serves p at path on r: GET path paints it, and GET /ws+path is its
-// socket. Middleware on r applies to both. Mount also serves the browser
+// socket (as N2O's client dials it; an upgrade request to path itself is
+// served the socket too). Middleware on r applies to both. Mount also serves the browser
 // client's script on r, once.
 func (a *App) Mount(r chi.Router, path string, p Page) {
 	a.mountStatic(r)
 	lp := livePage{app: a, page: p}
-	r.Get(path, func(w http.ResponseWriter, req *http.Request) { a.paint(w, req, path, lp) })
+	r.Get(path, func(w http.ResponseWriter, req *http.Request) {
+		if websocket.IsWebSocketUpgrade(req) { // a client that dials the page's own path
+			a.Server.ServeWS(w, req, lp)
+			return
+		}
+		a.paint(w, req, path, lp)
+	})
 	r.Get("/ws"+path, func(w http.ResponseWriter, req *http.Request) { a.Server.ServeWS(w, req, lp) })
 }
 

@@ -4,9 +4,11 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/a-h/templ"
+	"github.com/go-chi/chi/v5"
 	"github.com/nitrogo/nitro/nitro"
 	"github.com/nitrogo/nitro/nitro/bert"
 	"github.com/nitrogo/nitro/nitro/nitrotest"
@@ -146,5 +148,42 @@ func TestRedirect(t *testing.T) {
 	c := ts.Dial("/demo")
 	if io := c.Init(); !strings.Contains(io.JS, `"/login"`) || !strings.Contains(io.JS, "location") {
 		t.Errorf("init: got %s, want a change of location to /login", io.JS)
+	}
+}
+
+// TestMiddleware: middleware on the router applies to the first paint and
+// to the socket's handshake alike.
+func TestMiddleware(t *testing.T) {
+	srv, err := nitro.New(nitro.Config{Keys: nitrotest.NewKeyRing(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var seen []string
+	var mu sync.Mutex
+	r := chi.NewRouter()
+	r.Use(func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+			mu.Lock()
+			seen = append(seen, req.URL.Path)
+			mu.Unlock()
+			w.Header().Set("X-Seen", "yes")
+			next.ServeHTTP(w, req)
+		})
+	})
+	pages.New(srv).Mount(r, "/demo", &demo{})
+	ts := nitrotest.Serve(t, srv, r)
+	resp, err := http.Get(ts.HTTP.URL + "/demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.Header.Get("X-Seen") != "yes" {
+		t.Error("the first paint skipped the middleware")
+	}
+	ts.Dial("/demo").Init()
+	mu.Lock()
+	defer mu.Unlock()
+	if len(seen) != 2 || seen[0] != "/demo" || seen[1] != "/ws/demo" {
+		t.Errorf("the middleware saw %q, want [/demo /ws/demo]", seen)
 	}
 }
