@@ -248,6 +248,7 @@ func (c *conn) reply(r Reply) {
 func (c *conn) tooSlow() {
 	c.mu.Lock()
 	already := c.closed
+	c.closed = true // refuse what comes next: this connection is counted once
 	c.mu.Unlock()
 	if already {
 		return
