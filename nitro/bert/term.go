@@ -33,13 +33,16 @@ func (k Kind) String() string {
 	return "invalid"
 }
 
-// Term is one Erlang term. It is a small value: copy it freely.
+// Term is one Erlang term. It is a small value: copy it freely. Compare
+// terms with Equal: == compares where their bytes are, not what they
+// hold, so two equal binaries from different buffers differ by ==, and a
+// Term is no map key. (A field to forbid == would cost the encoder half
+// its speed: the compiler keeps structs of four fields in registers.)
 //
 // A Term produced by Decode shares memory with the decoded input for
 // binaries and byte lists; treat the bytes it returns as read-only, and
 // use Clone to keep a term beyond the life of its input buffer.
 type Term struct {
-	_    [0]func() // Terms compare with Equal, never ==: == would compare pointers
 	kind Kind
 	// bits is a bit binary's count of bits used in its last byte (1..7),
 	// 1 for an improper list (its tail is its last element), and 1 for a
