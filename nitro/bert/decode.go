@@ -381,7 +381,24 @@ func (d *decoder) skipElems(n, extra, depth int, tag byte, at int) error {
 		return d.fail(ErrDepth, tag, at, "deeper than "+strconv.Itoa(d.maxDepth))
 	}
 	d.count += n
+	data := d.data
 	for i := 0; i < n+extra; i++ {
+		// The commonest elements, stepped over here without a call.
+		if pos := d.pos; pos+5 <= len(data) {
+			switch data[pos] {
+			case tagSmallInt:
+				d.pos = pos + 2
+				continue
+			case tagNil:
+				d.pos = pos + 1
+				continue
+			case tagBinary:
+				if m := d.readAt(pos+1, 4); m <= len(data)-pos-5 {
+					d.pos = pos + 5 + m
+					continue
+				}
+			}
+		}
 		if err := d.skip(depth + 1); err != nil {
 			return err
 		}
