@@ -10,6 +10,7 @@ import (
 
 	"github.com/a-h/templ"
 	"github.com/nitrogo/nitro/nitro"
+	"github.com/nitrogo/nitro/nitro/nitrotest"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden with the output of the tests")
@@ -45,18 +46,7 @@ func golden(tb testing.TB, name, got string) {
 }
 
 // mustRing returns a key ring with one fresh key.
-func mustRing(tb testing.TB) *nitro.KeyRing {
-	tb.Helper()
-	k, err := nitro.GenerateKey(1)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	ring, err := nitro.NewKeyRing(k)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return ring
-}
+func mustRing(tb testing.TB) *nitro.KeyRing { return nitrotest.NewKeyRing(tb) }
 
 // mustContext returns a page Context of a fresh server, for the page
 // "/page" of session "sid", and the server's key ring.
