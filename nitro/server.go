@@ -182,10 +182,13 @@ func New(cfg Config) (*Server, error) {
 	if ms, ok := s.sessions.(*MemoryStore); ok {
 		go ms.Run(s.ctx, time.Minute)
 	}
-	go s.sweepCache(s.ctx)
+	go every(s.ctx.Done(), time.Minute, func() { s.Cache.Sweep() })
 	go s.workers.sweep(s.ctx.Done())
-	go s.uploads.run(s.ctx.Done())
-	go s.tick(s.ctx.Done())
+	go func() {
+		s.uploads.sweep(time.Now())
+		every(s.ctx.Done(), time.Hour, func() { s.uploads.sweep(time.Now()) })
+	}()
+	go every(s.ctx.Done(), clockTick, func() { s.clock.Store(time.Now().UnixNano()) })
 	return s, nil
 }
 
@@ -204,19 +207,6 @@ func (s *Server) coarseNow() time.Time { return time.Unix(0, s.clock.Load()) }
 // atomic is cheaper than asking the OS on every message.
 const clockTick = 50 * time.Millisecond
 
-func (s *Server) tick(stop <-chan struct{}) {
-	t := time.NewTicker(clockTick)
-	defer t.Stop()
-	for {
-		select {
-		case <-stop:
-			return
-		case now := <-t.C:
-			s.clock.Store(now.UnixNano())
-		}
-	}
-}
-
 // DefaultProtocols returns the shipped chain: Heart, Nitro, FTP.
 func DefaultProtocols() []Protocol { return []Protocol{Heart, Nitro, FTP} }
 
@@ -227,15 +217,17 @@ func (s *Server) logger(component string) *slog.Logger {
 	return s.log.With("component", component)
 }
 
-func (s *Server) sweepCache(ctx context.Context) {
-	t := time.NewTicker(time.Minute)
+// every calls fn each period until stop closes: the server's sweepers and
+// its clock.
+func every(stop <-chan struct{}, period time.Duration, fn func()) {
+	t := time.NewTicker(period)
 	defer t.Stop()
 	for {
 		select {
-		case <-ctx.Done():
+		case <-stop:
 			return
 		case <-t.C:
-			s.Cache.Sweep()
+			fn()
 		}
 	}
 }

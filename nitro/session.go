@@ -178,18 +178,9 @@ func (s *MemoryStore) Sweep() int {
 
 // Run calls Sweep every interval until ctx is done, as N2O's /timer
 // process does. An interval <= 0 means one minute (N2O's default timer).
-func (s *MemoryStore) Run(ctx context.Context, every time.Duration) {
-	if every <= 0 {
-		every = time.Minute
+func (s *MemoryStore) Run(ctx context.Context, period time.Duration) {
+	if period <= 0 {
+		period = time.Minute
 	}
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			s.Sweep()
-		}
-	}
+	every(ctx.Done(), period, func() { s.Sweep() })
 }

@@ -126,20 +126,6 @@ func (u *uploads) sweepDir(dir string, now time.Time) int {
 	return n
 }
 
-// run sweeps every hour until stop closes.
-func (u *uploads) run(stop <-chan struct{}) {
-	t := time.NewTicker(time.Hour)
-	defer t.Stop()
-	for {
-		u.sweep(time.Now())
-		select {
-		case <-stop:
-			return
-		case <-t.C:
-		}
-	}
-}
-
 // pace waits until the connection's upload rate allows n more bytes.
 func (u *uploads) pace(cx *Context, n int) {
 	if u.rate <= 0 || cx.conn == nil {

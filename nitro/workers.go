@@ -43,17 +43,9 @@ func (w *workers) loop(c *conn) {
 // sweep ends the workers that stayed idle since the last sweep: as many
 // as were idle then and still are now, so a busy pool keeps its workers.
 func (w *workers) sweep(stop <-chan struct{}) {
-	t := time.NewTicker(workerSweep)
-	defer t.Stop()
 	var before int64
-	for {
-		select {
-		case <-stop:
-			return
-		case <-t.C:
-		}
-		now := w.idle.Load()
-		for n := min(before, now); n > 0; n-- {
+	every(stop, workerSweep, func() {
+		for n := min(before, w.idle.Load()); n > 0; n-- {
 			select {
 			case w.queue <- nil:
 			default:
@@ -61,5 +53,5 @@ func (w *workers) sweep(stop <-chan struct{}) {
 			}
 		}
 		before = w.idle.Load()
-	}
+	})
 }
