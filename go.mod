@@ -1,6 +1,6 @@
 module github.com/nitrogo/nitro
 
-go 1.25
+go 1.25.0
 
 require github.com/gorilla/websocket v1.5.3
 
@@ -11,5 +11,6 @@ require (
 	github.com/evanw/esbuild v0.28.2 // indirect
 	github.com/go-chi/chi/v5 v5.5.0 // indirect
 	github.com/go-json-experiment/json v0.0.0-20260213210345-44df1a37e875 // indirect
-	golang.org/x/sys v0.34.0 // indirect
+	go.etcd.io/bbolt v1.5.0 // indirect
+	golang.org/x/sys v0.45.0 // indirect
 )

@@ -1,0 +1,65 @@
+package main
+
+import (
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/nitrogo/nitro/nitro"
+	"github.com/nitrogo/nitro/pages"
+	"github.com/nitrogo/nitro/samples/login"
+)
+
+// App is the sample wired together: the nitro server, the store, the
+// router with the pages and the files.
+type App struct {
+	Server   *nitro.Server
+	Store    Store
+	Presence *Presence
+	Handler  http.Handler
+}
+
+// historyLen is how many messages a room shows on entry.
+const historyLen = 200
+
+// newApp opens the store under data and mounts the pages, with dev keys
+// kept in data/keys.
+func newApp(data string) (*App, error) {
+	return newAppWith(data, nitro.Config{Dev: true, KeyFile: filepath.Join(data, "keys")})
+}
+
+// newAppWith is newApp with a nitro configuration of the caller's (tests
+// pass their keys); the upload directory is always data/uploads.
+func newAppWith(data string, cfg nitro.Config) (*App, error) {
+	uploads := filepath.Join(data, "uploads")
+	if err := os.MkdirAll(uploads, 0o750); err != nil {
+		return nil, fmt.Errorf("chat: %w", err)
+	}
+	store, err := OpenBolt(filepath.Join(data, "chat.db"))
+	if err != nil {
+		return nil, err
+	}
+	cfg.Upload.Dir = uploads
+	srv, err := nitro.New(cfg)
+	if err != nil {
+		store.Close()
+		return nil, err
+	}
+	presence := NewPresence()
+	r := chi.NewRouter()
+	app := pages.New(srv)
+	lp := login.New("/room")
+	app.Mount(r, "/", lp)
+	app.Mount(r, "/login", lp)
+	app.Mount(r, "/room", &Room{Store: store, Presence: presence, LoginPath: "/login", FilesPath: "/files/", HistoryLen: historyLen})
+	r.Handle("/files/*", http.StripPrefix("/files/", Files(uploads)))
+	return &App{Server: srv, Store: store, Presence: presence, Handler: r}, nil
+}
+
+// Close closes the sockets, then the store.
+func (a *App) Close() error {
+	a.Server.Close()
+	return a.Store.Close()
+}

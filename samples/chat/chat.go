@@ -1,0 +1,300 @@
+package main
+
+import (
+	"encoding/hex"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/a-h/templ"
+	"github.com/nitrogo/nitro/actions"
+	"github.com/nitrogo/nitro/elements"
+	"github.com/nitrogo/nitro/nitro"
+	"github.com/nitrogo/nitro/nitro/bert"
+	"github.com/nitrogo/nitro/pages"
+	"github.com/nitrogo/nitro/samples/login"
+)
+
+// Room is the chat page, N2O's sample index page: the room's history,
+// who is in it, a message box, an upload. Messages reach everyone in the
+// room through pub/sub, the sender included: the sender's own page shows
+// its message only when its push comes back, after the message is on
+// disk.
+type Room struct {
+	Store    Store
+	Presence *Presence
+	// LoginPath is where a visitor who is not logged in is sent.
+	LoginPath string
+	// FilesPath is the URL prefix of uploaded files ("/files/").
+	FilesPath string
+	// HistoryLen is how many messages a page shows on entry.
+	HistoryLen int
+
+	rendered renderCache
+}
+
+// The messages published on a room's topic, as records.
+type (
+	// Joined: User came into the room (their first connection there).
+	Joined struct {
+		_    struct{} `bert:"joined"`
+		User string
+	}
+	// Left: User's last connection in the room closed.
+	Left struct {
+		_    struct{} `bert:"left"`
+		User string
+	}
+)
+
+// maxMessage bounds a message, in characters.
+const maxMessage = 2000
+
+var (
+	atomChat   = bert.Atom("chat")
+	atomLogout = bert.Atom("logout")
+)
+
+var _ pages.Page = (*Room)(nil)
+
+func topic(room string) string { return "room/" + room }
+
+// room returns the page's user and room: the user from the session, the
+// room from the query (?room=) or else the session; ok is false for a
+// visitor who has not logged in.
+func (p *Room) room(cx *nitro.Context) (user, room string, ok bool) {
+	u, _ := cx.Session(login.UserKey)
+	user, _ = u.(string)
+	if user == "" {
+		return "", "", false
+	}
+	room = login.CleanRoom(cx.Query().Get("room"))
+	if room == "" {
+		r, _ := cx.Session(login.RoomKey)
+		room, _ = r.(string)
+	}
+	if room == "" {
+		room = login.DefaultRoom
+	}
+	return user, room, true
+}
+
+// Title implements pages.Titled.
+func (p *Room) Title(cx *nitro.Context) string {
+	if _, room, ok := p.room(cx); ok {
+		return room + " · Nitro chat"
+	}
+	return "Nitro chat"
+}
+
+// Head implements pages.Headed.
+func (p *Room) Head(cx *nitro.Context) templ.Component { return login.Style }
+
+// Main renders the room with its history, so the first paint, without
+// JavaScript, shows it.
+func (p *Room) Main(cx *nitro.Context) templ.Component {
+	user, room, ok := p.room(cx)
+	if !ok {
+		return pages.Redirect(p.LoginPath)
+	}
+	msgs, err := p.Store.History(room, p.HistoryLen)
+	if err != nil {
+		cx.Logger().Error("chat: reading the history", "room", room, "err", err)
+	}
+	items := make([]templ.Component, len(msgs))
+	for i, m := range msgs {
+		items[i] = p.item(m)
+	}
+	return elements.Panel{Attrs: elements.Attrs{Class: "chat"}, Body: []templ.Component{
+		elements.Heading{Attrs: elements.Attrs{ID: "heading"}, Level: 2, Text: room},
+		elements.Button{Attrs: elements.Attrs{ID: "logout"}, Text: "Logout " + user, Postback: atomLogout},
+		elements.Panel{Attrs: elements.Attrs{Class: "people"}, Body: []templ.Component{
+			elements.Span{Text: "In the room:"},
+			p.memberList(p.Presence.Members(room)),
+		}},
+		elements.List{Attrs: elements.Attrs{ID: "history"}, Body: items},
+		elements.Panel{Attrs: elements.Attrs{Class: "say"}, Body: []templ.Component{
+			elements.Textbox{Attrs: elements.Attrs{ID: "message"}, Placeholder: "Say something",
+				MaxLength: maxMessage},
+			elements.Button{Attrs: elements.Attrs{ID: "send"}, Text: "Chat", Postback: atomChat, Source: []string{"message"}},
+		}},
+		elements.Upload{Attrs: elements.Attrs{ID: "upload"}, StartText: "Send file"},
+	}}
+}
+
+// Event handles the room's socket.
+func (p *Room) Event(cx *nitro.Context, ev any) {
+	switch e := ev.(type) {
+	case nitro.Init:
+		user, room, ok := p.room(cx)
+		if !ok {
+			return // Main redirected
+		}
+		if err := cx.Subscribe(topic(room)); err != nil {
+			cx.Logger().Error("chat: joining the room", "room", room, "err", err)
+			return
+		}
+		users, arrived := p.Presence.Join(cx, room, user)
+		if arrived {
+			cx.Publish(topic(room), Joined{User: user})
+		}
+		actions.Update(cx, "members", p.memberList(users))
+		actions.Focus(cx, "message")
+	case nitro.Postback:
+		switch {
+		case e.Msg.Equal(atomChat):
+			p.say(cx, cx.QText("message"))
+		case e.Msg.Equal(atomLogout):
+			cx.ClearSession()
+			actions.Redirect(cx, p.LoginPath)
+		}
+	case nitro.Push:
+		p.push(cx, e.Msg)
+	case nitro.Uploaded:
+		user, room, ok := p.room(cx)
+		if !ok {
+			return
+		}
+		actions.UpdateText(cx, "upload-status", "sent")
+		p.post(cx, room, Message{User: user, Text: "uploaded", File: e.Name})
+	case nitro.Exit:
+		if room, gone := p.Presence.Leave(cx); gone != "" {
+			p.publish(cx, room, Left{User: gone})
+		}
+	}
+}
+
+// say posts a message the user typed.
+func (p *Room) say(cx *nitro.Context, text string) {
+	text = strings.TrimSpace(text)
+	if text == "" {
+		return
+	}
+	if utf8.RuneCountInString(text) > maxMessage {
+		actions.Alert(cx, "That message is too long.")
+		return
+	}
+	user, room, ok := p.room(cx)
+	if !ok {
+		actions.Redirect(cx, p.LoginPath)
+		return
+	}
+	if p.post(cx, room, Message{User: user, Text: text}) {
+		actions.SetProp(cx, actions.ID("message"), "value", "")
+	}
+}
+
+// post stores m in room and then publishes it: what anyone sees, the
+// sender included, is on disk.
+func (p *Room) post(cx *nitro.Context, room string, m Message) bool {
+	m.Time = time.Now().UnixMilli()
+	m, err := p.Store.Append(room, m)
+	if err != nil {
+		cx.Logger().Error("chat: storing a message", "room", room, "err", err)
+		actions.Alert(cx, "Your message could not be saved; please try again.")
+		return false
+	}
+	p.publish(cx, room, m)
+	return true
+}
+
+func (p *Room) publish(cx *nitro.Context, room string, msg any) {
+	if err := cx.Publish(topic(room), msg); err != nil {
+		cx.Logger().Error("chat: publishing", "room", room, "err", err)
+	}
+}
+
+// push shows what was published in the room.
+func (p *Room) push(cx *nitro.Context, t bert.Term) {
+	switch {
+	case t.Is("msg", 6):
+		var m Message
+		if err := bert.FromTerm(t, &m); err != nil {
+			cx.Logger().Warn("chat: a bad message", "err", err)
+			return
+		}
+		// Every connection of the room gets the same JavaScript: the
+		// first to need it renders it, the others reuse it.
+		js, ok := p.rendered.get(m.Seq)
+		if !ok {
+			js = cx.Capture(func() { actions.InsertBottom(cx, "history", p.item(m)) })
+			p.rendered.put(m.Seq, js)
+		}
+		cx.WireBytes(js)
+	case t.Is("joined", 2):
+		user := t.At(1).Text()
+		actions.Remove(cx, memberID(user))
+		actions.InsertBottom(cx, "members", memberItem(user))
+	case t.Is("left", 2):
+		actions.Remove(cx, memberID(t.At(1).Text()))
+	}
+}
+
+// item renders one message of the history: its text, or the link to the
+// file it announces, always escaped.
+func (p *Room) item(m Message) templ.Component {
+	body := []templ.Component{
+		elements.Span{Attrs: elements.Attrs{Class: "time"}, Text: time.UnixMilli(m.Time).UTC().Format("15:04")},
+		elements.Span{Attrs: elements.Attrs{Class: "author"}, Text: m.User},
+	}
+	if m.File != "" {
+		body = append(body,
+			elements.Span{Attrs: elements.Attrs{Class: "text"}, Text: m.Text + " "},
+			elements.Link{Href: p.FilesPath + url.PathEscape(m.File), Text: m.File, Target: "_blank", Rel: "noopener"})
+	} else {
+		body = append(body, elements.Span{Attrs: elements.Attrs{Class: "text"}, Text: m.Text})
+	}
+	return elements.Li{Body: body}
+}
+
+func (p *Room) memberList(users []string) templ.Component {
+	items := make([]templ.Component, len(users))
+	for i, u := range users {
+		items[i] = memberItem(u)
+	}
+	return elements.List{Attrs: elements.Attrs{ID: "members"}, Body: items}
+}
+
+// memberID is the id of a user's item in the member list: the user name
+// in hex, so that any name makes a plain id.
+func memberID(user string) string { return "member-" + hex.EncodeToString([]byte(user)) }
+
+func memberItem(user string) templ.Component {
+	return elements.Li{Attrs: elements.Attrs{ID: memberID(user)}, Text: user}
+}
+
+// renderCache keeps the JavaScript that shows the latest messages, by
+// sequence number, so that a message published to a thousand connections
+// is rendered once. It is safe for concurrent use.
+type renderCache struct {
+	mu   sync.Mutex
+	js   map[uint64][]byte
+	ring [256]uint64 // the keys, oldest evicted first
+	next int
+}
+
+func (c *renderCache) get(seq uint64) ([]byte, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	js, ok := c.js[seq]
+	return js, ok
+}
+
+func (c *renderCache) put(seq uint64, js []byte) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.js == nil {
+		c.js = make(map[uint64][]byte, len(c.ring))
+	}
+	if _, ok := c.js[seq]; ok {
+		return
+	}
+	if old := c.ring[c.next]; old != 0 {
+		delete(c.js, old)
+	}
+	c.ring[c.next] = seq
+	c.next = (c.next + 1) % len(c.ring)
+	c.js[seq] = js
+}

@@ -1,0 +1,253 @@
+package main
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/nitrogo/nitro/nitro"
+	"github.com/nitrogo/nitro/nitro/nitrotest"
+)
+
+// mustApp starts the sample on a temporary data directory (or dir, if
+// given) with a test key ring, served in process.
+func mustApp(tb testing.TB, dir string) (*App, *nitrotest.Server) {
+	tb.Helper()
+	if dir == "" {
+		dir = tb.TempDir()
+	}
+	app, err := newAppWith(dir, nitro.Config{Keys: nitrotest.NewKeyRing(tb)})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { app.Store.Close() }) // after the server closes
+	return app, nitrotest.Serve(tb, app.Server, app.Handler)
+}
+
+// mustLogin logs user into room on the login page and returns the client,
+// which holds the session's token.
+func mustLogin(tb testing.TB, s *nitrotest.Server, user, room string) *nitrotest.Client {
+	tb.Helper()
+	c := s.Dial("/login")
+	c.Init()
+	p, ok := c.Pickle("loginButton")
+	if !ok {
+		tb.Fatal("no postback wired on #loginButton")
+	}
+	c.Postback("loginButton", p, nitrotest.Source("user", user), nitrotest.Source("pass", room))
+	io := c.NextIO()
+	if want := `window.location.assign("/room?room=`; !strings.Contains(io.JS, want) {
+		tb.Fatalf("login replied %q, want a redirect to the room", io.JS)
+	}
+	return c
+}
+
+// mustEnter logs user in and opens the room's page; it returns the page's
+// client and its init reply.
+func mustEnter(tb testing.TB, s *nitrotest.Server, user, room string) (*nitrotest.Client, nitrotest.IO) {
+	tb.Helper()
+	lc := mustLogin(tb, s, user, room)
+	c := s.Dial("/room?room="+room, nitrotest.WithToken(lc.Token()))
+	io := c.Init()
+	if !strings.Contains(io.JS, `id=\"history\"`) {
+		tb.Fatalf("the room's init reply has no history: %q", io.JS)
+	}
+	return c, io
+}
+
+// waitJS reads io frames until one whose JavaScript holds want.
+func waitJS(tb testing.TB, c *nitrotest.Client, want string) string {
+	tb.Helper()
+	deadline := time.Now().Add(nitrotest.Timeout)
+	var seen []string
+	for time.Now().Before(deadline) {
+		f, err := c.TryRead(time.Until(deadline))
+		if err != nil {
+			break
+		}
+		io, ok := c.AsIO(f)
+		if !ok {
+			continue
+		}
+		if strings.Contains(io.JS, want) {
+			return io.JS
+		}
+		seen = append(seen, io.JS)
+	}
+	tb.Fatalf("no reply held %q; got %q", want, seen)
+	return ""
+}
+
+// say types text into #message and clicks #send.
+func say(tb testing.TB, c *nitrotest.Client, text string) {
+	tb.Helper()
+	p, ok := c.Pickle("send")
+	if !ok {
+		tb.Fatal("no postback wired on #send")
+	}
+	c.Postback("send", p, nitrotest.Source("message", text))
+}
+
+func TestLoginPutsUserInSessionAndRedirects(t *testing.T) {
+	_, s := mustApp(t, "")
+	c, io := mustEnter(t, s, "ann", "kitchen")
+	for _, want := range []string{`Logout ann`, `kitchen\u003c/h2\u003e`, `id=\"message\"`, `id=\"send\"`, `id=\"logout\"`, `id=\"upload-file\"`, `id=\"heading\"`} {
+		if !strings.Contains(io.JS, want) {
+			t.Errorf("the room's page lacks %s: %s", want, io.JS)
+		}
+	}
+	// Logout clears the session and goes to the login page; the room
+	// then sends the user there too.
+	p, _ := c.Pickle("logout")
+	c.Postback("logout", p)
+	waitJS(t, c, `window.location.assign("/login")`)
+	again := s.Dial("/room?room=kitchen", nitrotest.WithToken(c.Token()))
+	if io := again.Init(); !strings.Contains(io.JS, `window.location.assign("/login")`) {
+		t.Errorf("after logout the room replied %q, want a redirect to /login", io.JS)
+	}
+}
+
+func TestLoginPageIDs(t *testing.T) {
+	_, s := mustApp(t, "")
+	c := s.Dial("/login")
+	io := c.Init()
+	for _, id := range []string{"user", "pass", "loginButton"} {
+		if !strings.Contains(io.JS, `id=\"`+id+`\"`) {
+			t.Errorf("the login page has no #%s", id)
+		}
+	}
+}
+
+func TestRoomWithoutLoginGoesToLogin(t *testing.T) {
+	_, s := mustApp(t, "")
+	c := s.Dial("/room?room=kitchen")
+	if io := c.Init(); !strings.Contains(io.JS, `window.location.assign("/login")`) {
+		t.Errorf("the room replied %q, want a redirect to /login", io.JS)
+	}
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := client.Get(s.HTTP.URL + "/room?room=kitchen")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/login" {
+		t.Errorf("GET /room: %d to %q, want 303 to /login", resp.StatusCode, resp.Header.Get("Location"))
+	}
+}
+
+func TestMessageReachesEveryoneInRoomSenderIncluded(t *testing.T) {
+	_, s := mustApp(t, "")
+	a, _ := mustEnter(t, s, "ann", "kitchen")
+	b, _ := mustEnter(t, s, "bob", "kitchen")
+	other, _ := mustEnter(t, s, "cid", "garden")
+	say(t, a, "hello kitchen")
+	waitJS(t, a, "hello kitchen")
+	waitJS(t, b, "hello kitchen")
+	if f, err := other.TryRead(100 * time.Millisecond); err == nil {
+		if io, ok := other.AsIO(f); ok && strings.Contains(io.JS, "hello kitchen") {
+			t.Error("a message of the kitchen reached the garden")
+		}
+	}
+}
+
+func TestHistoryOnEntry(t *testing.T) {
+	_, s := mustApp(t, "")
+	a, _ := mustEnter(t, s, "ann", "kitchen")
+	say(t, a, "first")
+	waitJS(t, a, "first")
+	say(t, a, "second")
+	waitJS(t, a, "second")
+	_, io := mustEnter(t, s, "bob", "kitchen")
+	i, j := strings.Index(io.JS, "first"), strings.Index(io.JS, "second")
+	if i < 0 || j < i {
+		t.Errorf("bob's page shows no history, or not in order: %q", io.JS)
+	}
+}
+
+func TestHistorySurvivesRestart(t *testing.T) {
+	dir := t.TempDir()
+	app, s := mustApp(t, dir)
+	a, _ := mustEnter(t, s, "ann", "kitchen")
+	say(t, a, "still here")
+	waitJS(t, a, "still here")
+	s.Close()
+	if err := app.Store.Close(); err != nil {
+		t.Fatal(err)
+	}
+	_, s2 := mustApp(t, dir)
+	if _, io := mustEnter(t, s2, "bob", "kitchen"); !strings.Contains(io.JS, "still here") {
+		t.Errorf("after a restart the history is %q", io.JS)
+	}
+}
+
+func TestUploadIsAnnouncedWithALink(t *testing.T) {
+	app, s := mustApp(t, "")
+	a, _ := mustEnter(t, s, "ann", "kitchen")
+	b, _ := mustEnter(t, s, "bob", "kitchen")
+	res := b.Upload("notes <1>.txt", []byte("some notes"))
+	if !res.Done {
+		t.Fatalf("upload not done: %+v", res.Last)
+	}
+	js := waitJS(t, a, "/files/")
+	// The stored name is sanitised: no < or >.
+	if !strings.Contains(js, `href=\"/files/notes%20_1_.txt\"`) || !strings.Contains(js, "bob") {
+		t.Errorf("the announcement is %q", js)
+	}
+	// The link serves the file, as an attachment that is never sniffed.
+	resp, err := http.Get(s.HTTP.URL + "/files/notes%20_1_.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 || resp.Header.Get("X-Content-Type-Options") != "nosniff" ||
+		!strings.HasPrefix(resp.Header.Get("Content-Disposition"), "attachment") {
+		t.Errorf("GET the file: %d %v", resp.StatusCode, resp.Header)
+	}
+	msgs, _ := app.Store.History("kitchen", 10)
+	if len(msgs) != 1 || msgs[0].File != "notes _1_.txt" || msgs[0].User != "bob" {
+		t.Errorf("the history holds %+v", msgs)
+	}
+}
+
+func TestFilesRefusesHiddenAndNested(t *testing.T) {
+	_, s := mustApp(t, "")
+	for _, p := range []string{"/files/.partial/x", "/files/..%2fchat.db", "/files/.done", "/files/", "/files/missing.txt"} {
+		resp, err := http.Get(s.HTTP.URL + p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusNotFound {
+			t.Errorf("GET %s: %d, want 404", p, resp.StatusCode)
+		}
+	}
+}
+
+func TestPresenceUpdatesLive(t *testing.T) {
+	_, s := mustApp(t, "")
+	a, _ := mustEnter(t, s, "ann", "kitchen")
+	b, io := mustEnter(t, s, "bob", "kitchen")
+	if !strings.Contains(io.JS, memberID("ann")) || !strings.Contains(io.JS, memberID("bob")) {
+		t.Errorf("bob's page does not list ann and bob: %q", io.JS)
+	}
+	waitJS(t, a, memberID("bob")) // bob joined
+	b.Close()
+	waitJS(t, a, `qi("`+memberID("bob")+`");if(x){x.remove();}`) // bob left
+}
+
+func TestHostileMessageIsEscaped(t *testing.T) {
+	_, s := mustApp(t, "")
+	a, _ := mustEnter(t, s, "ann", "kitchen")
+	const hostile = "`${alert(1)}` </script><img src=x onerror=alert(2)> '\" \u2028 end"
+	say(t, a, hostile)
+	js := waitJS(t, a, "onerror")
+	for _, bad := range []string{"<img", `\u003cimg`, "</script>", "\u2028", "`${"} {
+		if strings.Contains(js, bad) {
+			t.Errorf("the push carries %q raw: %s", bad, js)
+		}
+	}
+	if !strings.Contains(js, "lt;img src=x onerror=alert(2)") {
+		t.Errorf("the push does not carry the text escaped: %s", js)
+	}
+}

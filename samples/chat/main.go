@@ -1,0 +1,77 @@
+// Command chat is Nitro's showcase, after N2O's sample: a login page and
+// chat rooms, with history kept on disk, file uploads and who is in the
+// room, all in one process with nothing else to start.
+//
+//	go run ./samples/chat                 # http://localhost:8000
+//	go run ./samples/chat -addr :9000 -data /var/lib/chat
+//
+// ADDR, when set, overrides -addr (nitro-dev passes it). Everything the
+// app keeps is under -data: the history (chat.db, a bbolt file), the
+// uploads (uploads/) and the development keys (keys).
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"log/slog"
+	"net/http"
+	"os"
+	"os/signal"
+	"runtime/pprof"
+	"syscall"
+	"time"
+)
+
+func main() {
+	addr := flag.String("addr", "localhost:8000", "address to listen on (ADDR overrides it)")
+	data := flag.String("data", "./data", "directory of the history, the uploads and the dev keys")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile to this file, until shutdown")
+	flag.Parse()
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err == nil {
+			err = pprof.StartCPUProfile(f)
+		}
+		if err != nil {
+			slog.Error("chat", "err", err)
+			os.Exit(1)
+		}
+		defer pprof.StopCPUProfile()
+	}
+	if a := os.Getenv("ADDR"); a != "" {
+		*addr = a
+	}
+	if err := run(*addr, *data); err != nil {
+		slog.Error("chat", "err", err)
+		pprof.StopCPUProfile()
+		os.Exit(1)
+	}
+}
+
+func run(addr, data string) error {
+	app, err := newApp(data)
+	if err != nil {
+		return err
+	}
+	defer app.Close()
+	hs := &http.Server{Addr: addr, Handler: app.Handler, ReadHeaderTimeout: 10 * time.Second}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	errc := make(chan error, 1)
+	go func() { errc <- hs.ListenAndServe() }()
+	slog.Info("chat: serving", "url", "http://"+addr+"/", "data", data)
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	slog.Info("chat: shutting down")
+	app.Server.Close() // close the sockets: pages reconnect to the next server
+	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}

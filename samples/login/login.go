@@ -1,0 +1,136 @@
+// Package login is the login page of Nitro's sample, after N2O's: a user
+// name and a room (N2O's "pass" box is the room's name). Logging in puts
+// the user and the room in the session and sends the browser to the room.
+//
+//	r := chi.NewRouter()
+//	app := pages.New(srv)
+//	app.Mount(r, "/login", login.New("/room"))
+//
+// The page's ids are N2O's: user, pass, loginButton.
+package login
+
+import (
+	"net/url"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/a-h/templ"
+	"github.com/nitrogo/nitro/actions"
+	"github.com/nitrogo/nitro/elements"
+	"github.com/nitrogo/nitro/nitro"
+	"github.com/nitrogo/nitro/nitro/bert"
+	"github.com/nitrogo/nitro/pages"
+)
+
+// The session keys the page sets: the user's name and the room.
+const (
+	UserKey = "user"
+	RoomKey = "room"
+)
+
+// DefaultRoom is the room of a user who named none.
+const DefaultRoom = "lobby"
+
+// Limits on what a user types, in characters.
+const (
+	MaxUser = 40
+	MaxRoom = 40
+)
+
+// Page is the login page. RoomPath is where a logged-in user goes, with
+// ?room= the room's name.
+type Page struct {
+	RoomPath string
+}
+
+// New returns the login page, sending users to roomPath.
+func New(roomPath string) *Page { return &Page{RoomPath: roomPath} }
+
+var _ pages.Page = (*Page)(nil)
+
+var atomLogin = bert.Atom("login")
+
+// Title implements pages.Titled.
+func (p *Page) Title(cx *nitro.Context) string { return "Login · Nitro chat" }
+
+// Head implements pages.Headed.
+func (p *Page) Head(cx *nitro.Context) templ.Component { return Style }
+
+// Main renders the form.
+func (p *Page) Main(cx *nitro.Context) templ.Component {
+	return elements.Panel{Attrs: elements.Attrs{Class: "login"}, Body: []templ.Component{
+		elements.Heading{Level: 2, Text: "Nitro chat"},
+		elements.Label{For: "user", Text: "Name"},
+		elements.Textbox{Attrs: elements.Attrs{ID: "user"}, Placeholder: "Your name", MaxLength: MaxUser,
+			Validate: elements.Rule{Required: true, MaxLen: MaxUser, Message: "a name, of up to 40 characters"}},
+		elements.Label{For: "pass", Text: "Room"},
+		elements.Textbox{Attrs: elements.Attrs{ID: "pass"}, Placeholder: DefaultRoom, MaxLength: MaxRoom,
+			Validate: elements.Rule{MaxLen: MaxRoom}},
+		elements.Button{Attrs: elements.Attrs{ID: "loginButton"}, Text: "Login", Postback: atomLogin,
+			Source: []string{"user", "pass"}},
+	}}
+}
+
+// Event logs the user in.
+func (p *Page) Event(cx *nitro.Context, ev any) {
+	switch e := ev.(type) {
+	case nitro.Init:
+		actions.Focus(cx, "user")
+	case nitro.Postback:
+		if !e.Msg.Equal(atomLogin) {
+			return
+		}
+		user := CleanUser(cx.QText("user"))
+		if user == "" {
+			actions.Alert(cx, "Please give a name.")
+			return
+		}
+		room := CleanRoom(cx.QText("pass"))
+		if room == "" {
+			room = DefaultRoom
+		}
+		cx.SetSession(UserKey, user)
+		cx.SetSession(RoomKey, room)
+		actions.Redirect(cx, p.RoomPath+"?room="+url.QueryEscape(room))
+	}
+}
+
+// CleanUser returns a user name as the page keeps it: white space made
+// spaces, other control characters dropped, trimmed, and "" if longer
+// than MaxUser.
+func CleanUser(s string) string { return clean(s, MaxUser) }
+
+// CleanRoom returns a room name as CleanUser does a user name, "" if
+// longer than MaxRoom.
+func CleanRoom(s string) string { return clean(s, MaxRoom) }
+
+func clean(s string, max int) string {
+	s = strings.TrimSpace(strings.Map(func(r rune) rune {
+		switch {
+		case unicode.IsSpace(r):
+			return ' '
+		case unicode.IsControl(r), r == utf8.RuneError:
+			return -1
+		}
+		return r
+	}, s))
+	if utf8.RuneCountInString(s) > max {
+		return ""
+	}
+	return s
+}
+
+// Style is the samples' stylesheet, for their <head>.
+var Style templ.Component = elements.Literal{Raw: true, Text: `<style>
+body{font-family:system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;color:#222}
+.login label{display:block;margin-top:.8rem}
+input[type=text]{padding:.4rem;width:16rem}
+button{padding:.4rem .8rem;margin:.4rem .2rem}
+#history{list-style:none;padding:0;border:1px solid #ddd;min-height:8rem;max-height:60vh;overflow:auto}
+#history li{padding:.25rem .5rem;border-bottom:1px solid #f0f0f0}
+#history .time{color:#999;margin-right:.5rem;font-size:.85em}
+#history .author{font-weight:600;margin-right:.5rem}
+.people ul{display:inline;padding:0}.people li{display:inline;margin-left:.5rem;color:#060}
+.say input{width:30rem}
+</style>`}
