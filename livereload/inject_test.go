@@ -1,0 +1,85 @@
+package livereload
+
+import (
+	"compress/gzip"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"testing"
+)
+
+const tag = `<script src="/lr.js"></script>`
+
+func TestInjectHTML(t *testing.T) {
+	tests := []struct {
+		in, want string
+	}{
+		{"<html><body><p>hi</p></body></html>", "<html><body><p>hi</p>" + tag + "</body></html>"},
+		{"<BODY>x</BODY>", "<BODY>x" + tag + "</BODY>"},
+		{"<p>no body", "<p>no body" + tag},
+		{"<body></body><!-- </body> --></body>", "<body></body><!-- </body> -->" + tag + "</body>"},
+	}
+	for _, tt := range tests {
+		if got := string(InjectHTML([]byte(tt.in), tag)); got != tt.want {
+			t.Errorf("InjectHTML(%q): got %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestInject(t *testing.T) {
+	gz := func(w http.ResponseWriter, s string) {
+		w.Header().Set("Content-Encoding", "gzip")
+		zw := gzip.NewWriter(w)
+		io.WriteString(zw, s)
+		zw.Close()
+	}
+	tests := []struct {
+		name    string
+		handler http.HandlerFunc
+		want    string
+		gzipped bool
+	}{
+		{"html", func(w http.ResponseWriter, r *http.Request) {
+			if r.Header.Get("Accept-Encoding") != "" {
+				t.Error("Accept-Encoding reached the app")
+			}
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			io.WriteString(w, "<body>a</body>")
+		}, "<body>a" + tag + "</body>", false},
+		{"sniffed html", func(w http.ResponseWriter, r *http.Request) {
+			io.WriteString(w, "<!doctype html><body>a</body>")
+		}, "<!doctype html><body>a" + tag + "</body>", false},
+		{"json", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			io.WriteString(w, `{"body":"</body>"}`)
+		}, `{"body":"</body>"}`, false},
+		{"gzip html", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/html")
+			gz(w, "<body>z</body>")
+		}, "<body>z</body>", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := httptest.NewRecorder()
+			req := httptest.NewRequest("GET", "/", nil)
+			req.Header.Set("Accept-Encoding", "gzip")
+			Inject(tt.handler, tag).ServeHTTP(rec, req)
+			body := rec.Body.String()
+			if tt.gzipped {
+				zr, err := gzip.NewReader(rec.Body)
+				if err != nil {
+					t.Fatal(err)
+				}
+				b, _ := io.ReadAll(zr)
+				body = string(b)
+			}
+			if body != tt.want {
+				t.Errorf("got %q, want %q", body, tt.want)
+			}
+			if cl := rec.Header().Get("Content-Length"); cl != "" && cl != strconv.Itoa(rec.Body.Len()) {
+				t.Errorf("Content-Length %s, body %d bytes", cl, rec.Body.Len())
+			}
+		})
+	}
+}
