@@ -9,7 +9,7 @@ import (
 	"testing"
 )
 
-const module = "github.com/nitrogo/nitro"
+const module = "github.com/nitrogo/framework"
 
 type pkg struct {
 	ImportPath string

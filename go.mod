@@ -1,4 +1,4 @@
-module github.com/nitrogo/nitro
+module github.com/nitrogo/framework
 
 go 1.25.0
 

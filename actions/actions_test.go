@@ -11,9 +11,9 @@ import (
 	"testing"
 
 	"github.com/a-h/templ"
-	"github.com/nitrogo/nitro/actions"
-	"github.com/nitrogo/nitro/nitro"
-	"github.com/nitrogo/nitro/nitro/bert"
+	"github.com/nitrogo/framework/actions"
+	"github.com/nitrogo/framework/nitro"
+	"github.com/nitrogo/framework/nitro/bert"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")

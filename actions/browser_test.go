@@ -8,9 +8,9 @@ import (
 	"reflect"
 	"testing"
 
-	"github.com/nitrogo/nitro/actions"
-	"github.com/nitrogo/nitro/nitro"
-	"github.com/nitrogo/nitro/nitro/bert"
+	"github.com/nitrogo/framework/actions"
+	"github.com/nitrogo/framework/nitro"
+	"github.com/nitrogo/framework/nitro/bert"
 )
 
 // page is what testdata/fakedom.js is given: the JavaScript to run, the

@@ -5,8 +5,8 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/nitrogo/nitro/nitro"
-	"github.com/nitrogo/nitro/nitro/bert"
+	"github.com/nitrogo/framework/nitro"
+	"github.com/nitrogo/framework/nitro/bert"
 )
 
 // ErrUnsafeURL reports a Redirect to a URL that is neither relative nor

@@ -5,7 +5,7 @@ import (
 	"sync"
 
 	"github.com/a-h/templ"
-	"github.com/nitrogo/nitro/nitro"
+	"github.com/nitrogo/framework/nitro"
 )
 
 // Update replaces the element id with what c renders (NITRO's

@@ -1,8 +1,8 @@
 package actions
 
 import (
-	"github.com/nitrogo/nitro/nitro"
-	"github.com/nitrogo/nitro/nitro/bert"
+	"github.com/nitrogo/framework/nitro"
+	"github.com/nitrogo/framework/nitro/bert"
 )
 
 // An Event wires a postback to an element (NITRO's #event{}): when the

@@ -8,9 +8,9 @@ import (
 	"regexp"
 
 	"github.com/a-h/templ"
-	"github.com/nitrogo/nitro/actions"
-	"github.com/nitrogo/nitro/nitro"
-	"github.com/nitrogo/nitro/nitro/bert"
+	"github.com/nitrogo/framework/actions"
+	"github.com/nitrogo/framework/nitro"
+	"github.com/nitrogo/framework/nitro/bert"
 )
 
 // exampleContext returns the Context of a page, as its Event gets it.

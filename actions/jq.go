@@ -3,7 +3,7 @@ package actions
 import (
 	"strings"
 
-	"github.com/nitrogo/nitro/nitro"
+	"github.com/nitrogo/framework/nitro"
 )
 
 // A Target names the elements an action applies to (NITRO's jq targets):

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/nitrogo/nitro/actions"
+	"github.com/nitrogo/framework/actions"
 )
 
 func TestQuote(t *testing.T) {

@@ -4,7 +4,7 @@ import (
 	"errors"
 	"strings"
 
-	"github.com/nitrogo/nitro/nitro"
+	"github.com/nitrogo/framework/nitro"
 )
 
 // Show shows the element id that Hide hid, or that was rendered with the

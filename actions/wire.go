@@ -3,7 +3,7 @@ package actions
 import (
 	"strings"
 
-	"github.com/nitrogo/nitro/nitro"
+	"github.com/nitrogo/framework/nitro"
 )
 
 // Wire queues raw JavaScript (NITRO's nitro:wire/1 of a string). Nothing

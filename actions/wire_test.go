@@ -4,10 +4,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/nitrogo/nitro/actions"
-	"github.com/nitrogo/nitro/nitro"
-	"github.com/nitrogo/nitro/nitro/bert"
-	"github.com/nitrogo/nitro/nitro/nitrotest"
+	"github.com/nitrogo/framework/actions"
+	"github.com/nitrogo/framework/nitro"
+	"github.com/nitrogo/framework/nitro/bert"
+	"github.com/nitrogo/framework/nitro/nitrotest"
 )
 
 func TestWireSemicolon(t *testing.T) {

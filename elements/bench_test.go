@@ -7,9 +7,9 @@ import (
 	"testing"
 
 	"github.com/a-h/templ"
-	. "github.com/nitrogo/nitro/elements"
-	"github.com/nitrogo/nitro/nitro"
-	"github.com/nitrogo/nitro/nitro/bert"
+	. "github.com/nitrogo/framework/elements"
+	"github.com/nitrogo/framework/nitro"
+	"github.com/nitrogo/framework/nitro/bert"
 )
 
 // benchPage is a page of 101 elements, 10 of them buttons with postbacks,

@@ -10,7 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/a-h/templ"
-	. "github.com/nitrogo/nitro/elements"
+	. "github.com/nitrogo/framework/elements"
 )
 
 const (

@@ -8,8 +8,8 @@ import (
 	"sort"
 
 	"github.com/a-h/templ"
-	"github.com/nitrogo/nitro/elements"
-	"github.com/nitrogo/nitro/nitro/bert"
+	"github.com/nitrogo/framework/elements"
+	"github.com/nitrogo/framework/nitro/bert"
 )
 
 // show renders c statically, without a page Context, to stdout.

@@ -4,7 +4,7 @@ import (
 	"testing"
 
 	"github.com/a-h/templ"
-	. "github.com/nitrogo/nitro/elements"
+	. "github.com/nitrogo/framework/elements"
 )
 
 // TestGolden renders every element statically and compares the HTML with

@@ -9,8 +9,8 @@ import (
 	"testing"
 
 	"github.com/a-h/templ"
-	"github.com/nitrogo/nitro/nitro"
-	"github.com/nitrogo/nitro/nitro/nitrotest"
+	"github.com/nitrogo/framework/nitro"
+	"github.com/nitrogo/framework/nitro/nitrotest"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden with the output of the tests")

@@ -6,10 +6,10 @@ import (
 	"testing"
 
 	"github.com/a-h/templ"
-	. "github.com/nitrogo/nitro/elements"
-	"github.com/nitrogo/nitro/nitro"
-	"github.com/nitrogo/nitro/nitro/bert"
-	"github.com/nitrogo/nitro/nitro/nitrotest"
+	. "github.com/nitrogo/framework/elements"
+	"github.com/nitrogo/framework/nitro"
+	"github.com/nitrogo/framework/nitro/bert"
+	"github.com/nitrogo/framework/nitro/nitrotest"
 )
 
 // TestLive runs a page over a real socket: its Init renders a form (the

@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/a-h/templ"
-	. "github.com/nitrogo/nitro/elements"
+	. "github.com/nitrogo/framework/elements"
 )
 
 // card is what a .templ template compiles to: a ComponentFunc that writes

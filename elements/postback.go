@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/nitrogo/nitro/actions"
-	"github.com/nitrogo/nitro/nitro/bert"
+	"github.com/nitrogo/framework/actions"
+	"github.com/nitrogo/framework/nitro/bert"
 )
 
 // The browser events postbacks are wired to.

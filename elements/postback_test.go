@@ -11,9 +11,9 @@ import (
 	"time"
 
 	"github.com/a-h/templ"
-	. "github.com/nitrogo/nitro/elements"
-	"github.com/nitrogo/nitro/nitro"
-	"github.com/nitrogo/nitro/nitro/bert"
+	. "github.com/nitrogo/framework/elements"
+	"github.com/nitrogo/framework/nitro"
+	"github.com/nitrogo/framework/nitro/bert"
 )
 
 // renderCx renders c in the page Context cx.

@@ -5,7 +5,7 @@ import (
 	"sync"
 	"weak"
 
-	"github.com/nitrogo/nitro/nitro"
+	"github.com/nitrogo/framework/nitro"
 )
 
 // The rules of the inputs rendered in a page Context are kept per

@@ -7,7 +7,7 @@ import (
 	"sync"
 
 	"github.com/a-h/templ"
-	"github.com/nitrogo/nitro/nitro"
+	"github.com/nitrogo/framework/nitro"
 )
 
 // renderer is implemented by this package's elements: they append to the

@@ -4,8 +4,8 @@ import (
 	"strings"
 	"testing"
 
-	. "github.com/nitrogo/nitro/elements"
-	"github.com/nitrogo/nitro/nitro/bert"
+	. "github.com/nitrogo/framework/elements"
+	"github.com/nitrogo/framework/nitro/bert"
 )
 
 // ruleTerm is a sealed rule in its documented form:

@@ -4,7 +4,7 @@ import (
 	"context"
 	"io"
 
-	"github.com/nitrogo/nitro/actions"
+	"github.com/nitrogo/framework/actions"
 )
 
 // Upload is a file upload over the page's socket (N2O's ftp protocol):

@@ -6,7 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 
-	"github.com/nitrogo/nitro/livereload"
+	"github.com/nitrogo/framework/livereload"
 )
 
 func ExampleInject() {

@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/nitrogo/nitro/nitro/bert"
+	"github.com/nitrogo/framework/nitro/bert"
 )
 
 // Context is the state of one live page: one WebSocket connection (N2O's

@@ -6,8 +6,8 @@ import (
 	"log/slog"
 	"os"
 
-	"github.com/nitrogo/nitro/nitro"
-	"github.com/nitrogo/nitro/nitro/bert"
+	"github.com/nitrogo/framework/nitro"
+	"github.com/nitrogo/framework/nitro/bert"
 )
 
 // An upload as the browser's ftp.js sends it, through the protocol alone.

@@ -7,8 +7,8 @@ import (
 	"os"
 	"time"
 
-	"github.com/nitrogo/nitro/nitro"
-	"github.com/nitrogo/nitro/nitro/bert"
+	"github.com/nitrogo/framework/nitro"
+	"github.com/nitrogo/framework/nitro/bert"
 )
 
 func ExampleCache() {

@@ -7,7 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/nitrogo/nitro/nitro/bert"
+	"github.com/nitrogo/framework/nitro/bert"
 )
 
 // FTP is the upload protocol (N2O's n2o_ftp), on the wire of N2O's ftp.js.

@@ -11,9 +11,9 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/nitrogo/nitro/nitro"
-	"github.com/nitrogo/nitro/nitro/bert"
-	"github.com/nitrogo/nitro/nitro/nitrotest"
+	"github.com/nitrogo/framework/nitro"
+	"github.com/nitrogo/framework/nitro/bert"
+	"github.com/nitrogo/framework/nitro/nitrotest"
 )
 
 // uploader is a page that shows upload progress and says where a file

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/nitrogo/nitro/nitro/bert"
+	"github.com/nitrogo/framework/nitro/bert"
 )
 
 // Nitro is the protocol of pages (N2O's nitro_n2o). It answers:

@@ -1,6 +1,6 @@
 package nitro
 
-import "github.com/nitrogo/nitro/nitro/bert"
+import "github.com/nitrogo/framework/nitro/bert"
 
 // Page is what a connection serves: N2O's page module. Its Event gets
 // every event of the page, one at a time, with the page's Context, and

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"runtime/debug"
 
-	"github.com/nitrogo/nitro/nitro/bert"
+	"github.com/nitrogo/framework/nitro/bert"
 )
 
 // Protocol is one link of a connection's protocol chain (N2O's n2o_proto).

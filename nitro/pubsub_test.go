@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nitrogo/nitro/nitro/bert"
+	"github.com/nitrogo/framework/nitro/bert"
 )
 
 // chanSub queues into a bounded channel and refuses when it is full, as a

@@ -6,7 +6,7 @@ import (
 	"errors"
 	"time"
 
-	"github.com/nitrogo/nitro/nitro/bert"
+	"github.com/nitrogo/framework/nitro/bert"
 )
 
 // DefaultTokenTTL is how long a session token lives when Tokens.TTL is

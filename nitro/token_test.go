@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nitrogo/nitro/nitro/bert"
+	"github.com/nitrogo/framework/nitro/bert"
 )
 
 // mustTokens returns Tokens on a fresh ring whose clock reads *now.

@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nitrogo/nitro/nitro"
-	"github.com/nitrogo/nitro/nitro/nitrotest"
+	"github.com/nitrogo/framework/nitro"
+	"github.com/nitrogo/framework/nitro/nitrotest"
 )
 
 // TestFTPRate: with a rate limit, the acks come no faster than the rate

@@ -9,9 +9,9 @@ import (
 
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
-	"github.com/nitrogo/nitro/internal/browsertest"
-	"github.com/nitrogo/nitro/nitro"
-	"github.com/nitrogo/nitro/nitro/nitrotest"
+	"github.com/nitrogo/framework/internal/browsertest"
+	"github.com/nitrogo/framework/nitro"
+	"github.com/nitrogo/framework/nitro/nitrotest"
 )
 
 // The browser tests drive the demo page in a real headless Chromium, with

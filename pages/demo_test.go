@@ -8,12 +8,12 @@ import (
 
 	"github.com/a-h/templ"
 	"github.com/go-chi/chi/v5"
-	"github.com/nitrogo/nitro/actions"
-	"github.com/nitrogo/nitro/elements"
-	"github.com/nitrogo/nitro/nitro"
-	"github.com/nitrogo/nitro/nitro/bert"
-	"github.com/nitrogo/nitro/nitro/nitrotest"
-	"github.com/nitrogo/nitro/pages"
+	"github.com/nitrogo/framework/actions"
+	"github.com/nitrogo/framework/elements"
+	"github.com/nitrogo/framework/nitro"
+	"github.com/nitrogo/framework/nitro/bert"
+	"github.com/nitrogo/framework/nitro/nitrotest"
+	"github.com/nitrogo/framework/pages"
 )
 
 // demo is the page the tests drive: a form of typed fields, a list of

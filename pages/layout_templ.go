@@ -8,7 +8,7 @@ package pages
 import "github.com/a-h/templ"
 import templruntime "github.com/a-h/templ/runtime"
 
-import "github.com/nitrogo/nitro/static"
+import "github.com/nitrogo/framework/static"
 
 // Document is the default layout: a whole HTML document that loads the
 // browser client, shows a notice while the page's socket reconnects, and

@@ -1,9 +1,9 @@
 package pages
 
 import (
-	"github.com/nitrogo/nitro/actions"
-	"github.com/nitrogo/nitro/elements"
-	"github.com/nitrogo/nitro/nitro"
+	"github.com/nitrogo/framework/actions"
+	"github.com/nitrogo/framework/elements"
+	"github.com/nitrogo/framework/nitro"
 )
 
 // rootID is the element that holds a page's body.

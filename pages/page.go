@@ -9,8 +9,8 @@ import (
 	"github.com/a-h/templ"
 	"github.com/go-chi/chi/v5"
 	"github.com/gorilla/websocket"
-	"github.com/nitrogo/nitro/nitro"
-	"github.com/nitrogo/nitro/static"
+	"github.com/nitrogo/framework/nitro"
+	"github.com/nitrogo/framework/static"
 )
 
 // Page is a page module, as in N2O: Main renders the page, Event handles

@@ -9,11 +9,11 @@ import (
 
 	"github.com/a-h/templ"
 	"github.com/go-chi/chi/v5"
-	"github.com/nitrogo/nitro/nitro"
-	"github.com/nitrogo/nitro/nitro/bert"
-	"github.com/nitrogo/nitro/nitro/nitrotest"
-	"github.com/nitrogo/nitro/pages"
-	"github.com/nitrogo/nitro/static"
+	"github.com/nitrogo/framework/nitro"
+	"github.com/nitrogo/framework/nitro/bert"
+	"github.com/nitrogo/framework/nitro/nitrotest"
+	"github.com/nitrogo/framework/pages"
+	"github.com/nitrogo/framework/static"
 )
 
 func TestFirstPaint(t *testing.T) {

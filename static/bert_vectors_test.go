@@ -13,7 +13,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/nitrogo/nitro/nitro/bert"
+	"github.com/nitrogo/framework/nitro/bert"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/bert_vectors.json from nitro/bert")

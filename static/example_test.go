@@ -6,7 +6,7 @@ import (
 	"net/http/httptest"
 	"strings"
 
-	"github.com/nitrogo/nitro/static"
+	"github.com/nitrogo/framework/static"
 )
 
 func ExampleHandler() {

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/nitrogo/nitro/static"
+	"github.com/nitrogo/framework/static"
 )
 
 func TestPath(t *testing.T) {

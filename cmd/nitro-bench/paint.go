@@ -9,10 +9,10 @@ import (
 	"time"
 
 	"github.com/a-h/templ"
-	"github.com/nitrogo/nitro/actions"
-	"github.com/nitrogo/nitro/elements"
-	"github.com/nitrogo/nitro/nitro"
-	"github.com/nitrogo/nitro/nitro/bert"
+	"github.com/nitrogo/framework/actions"
+	"github.com/nitrogo/framework/elements"
+	"github.com/nitrogo/framework/nitro"
+	"github.com/nitrogo/framework/nitro/bert"
 )
 
 // paintPage is the first-paint benchmark's page: 100 elements, 10 of them

@@ -16,9 +16,9 @@ import (
 	"syscall"
 
 	"github.com/go-chi/chi/v5"
-	"github.com/nitrogo/nitro/nitro"
-	"github.com/nitrogo/nitro/nitro/bert"
-	"github.com/nitrogo/nitro/pages"
+	"github.com/nitrogo/framework/nitro"
+	"github.com/nitrogo/framework/nitro/bert"
+	"github.com/nitrogo/framework/pages"
 )
 
 // replyJS is about 1 KiB of JavaScript, the reply size of the floor

@@ -14,7 +14,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/nitrogo/nitro/internal/browsertest"
+	"github.com/nitrogo/framework/internal/browsertest"
 )
 
 // until evaluates a JavaScript condition every few milliseconds until it

@@ -15,7 +15,7 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/nitrogo/nitro/livereload"
+	"github.com/nitrogo/framework/livereload"
 )
 
 // templVersion is the templ generator run on changed .templ files when no

@@ -3,7 +3,7 @@ package main
 import (
 	"testing"
 
-	"github.com/nitrogo/nitro/livereload"
+	"github.com/nitrogo/framework/livereload"
 )
 
 func TestParseBuildOutput(t *testing.T) {

@@ -18,7 +18,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/nitrogo/nitro/livereload"
+	"github.com/nitrogo/framework/livereload"
 )
 
 // devCmd is "nitro-dev [run] [flags] <app dir> [-- app args]": the dev

@@ -14,7 +14,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/nitrogo/nitro/livereload"
+	"github.com/nitrogo/framework/livereload"
 )
 
 // proxyWait bounds how long a request waits for a restarting app.

@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
-	"github.com/nitrogo/nitro/internal/browsertest"
+	"github.com/nitrogo/framework/internal/browsertest"
 )
 
 func TestSmoke(t *testing.T) {

@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/nitrogo/nitro/nitro/bert"
+	"github.com/nitrogo/framework/nitro/bert"
 )
 
 // postbackFrame is shaped like the n2o_pickle vector: a 300-byte frame

@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nitrogo/nitro/nitro/bert"
+	"github.com/nitrogo/framework/nitro/bert"
 )
 
 // The vectors in testdata/etf were made by Erlang/OTP's term_to_binary (see

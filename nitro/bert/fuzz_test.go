@@ -5,7 +5,7 @@ import (
 	"errors"
 	"testing"
 
-	"github.com/nitrogo/nitro/nitro/bert"
+	"github.com/nitrogo/framework/nitro/bert"
 )
 
 // addSeeds adds every vector's bytes to the seed corpus; go test adds the

@@ -11,7 +11,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/nitrogo/nitro/nitro/bert"
+	"github.com/nitrogo/framework/nitro/bert"
 )
 
 // evRecord is N2O's #ev{}: {ev, Module, Msg, Trigger, Name}.

@@ -7,7 +7,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/nitrogo/nitro/nitro"
+	"github.com/nitrogo/framework/nitro"
 )
 
 // Server is a nitro Server on an httptest.Server: each page is served at

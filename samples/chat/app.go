@@ -7,9 +7,9 @@ import (
 	"path/filepath"
 
 	"github.com/go-chi/chi/v5"
-	"github.com/nitrogo/nitro/nitro"
-	"github.com/nitrogo/nitro/pages"
-	"github.com/nitrogo/nitro/samples/login"
+	"github.com/nitrogo/framework/nitro"
+	"github.com/nitrogo/framework/pages"
+	"github.com/nitrogo/framework/samples/login"
 )
 
 // App is the sample wired together: the nitro server, the store, the

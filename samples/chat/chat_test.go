@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nitrogo/nitro/nitro"
-	"github.com/nitrogo/nitro/nitro/nitrotest"
+	"github.com/nitrogo/framework/nitro"
+	"github.com/nitrogo/framework/nitro/nitrotest"
 )
 
 // mustApp starts the sample on a temporary data directory (or dir, if

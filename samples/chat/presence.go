@@ -4,7 +4,7 @@ import (
 	"slices"
 	"sync"
 
-	"github.com/nitrogo/nitro/nitro"
+	"github.com/nitrogo/framework/nitro"
 )
 
 // Presence knows who is in which room: the users of the connections that

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/nitrogo/nitro/nitro"
+	"github.com/nitrogo/framework/nitro"
 )
 
 func TestPresence(t *testing.T) {

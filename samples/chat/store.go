@@ -8,7 +8,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/nitrogo/nitro/nitro/bert"
+	"github.com/nitrogo/framework/nitro/bert"
 	bolt "go.etcd.io/bbolt"
 )
 

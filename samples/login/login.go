@@ -16,11 +16,11 @@ import (
 	"unicode/utf8"
 
 	"github.com/a-h/templ"
-	"github.com/nitrogo/nitro/actions"
-	"github.com/nitrogo/nitro/elements"
-	"github.com/nitrogo/nitro/nitro"
-	"github.com/nitrogo/nitro/nitro/bert"
-	"github.com/nitrogo/nitro/pages"
+	"github.com/nitrogo/framework/actions"
+	"github.com/nitrogo/framework/elements"
+	"github.com/nitrogo/framework/nitro"
+	"github.com/nitrogo/framework/nitro/bert"
+	"github.com/nitrogo/framework/pages"
 )
 
 // The session keys the page sets: the user's name and the room.

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/nitrogo/nitro/samples/login"
+	"github.com/nitrogo/framework/samples/login"
 )
 
 func TestClean(t *testing.T) {
