@@ -161,6 +161,8 @@ func (u *uploads) serve(cx *Context, m bert.Term) Reply {
 	switch {
 	case cx.sid == "":
 		return u.refuse(cx, f, name, 0, ErrUploadNoSession)
+	case !acceptsUploads(cx):
+		return u.refuse(cx, f, name, 0, ErrUploadRefused)
 	case f.size > u.max:
 		return u.refuse(cx, f, name, 0, fmt.Errorf("%w: %d bytes, limit %d", ErrUploadTooLarge, f.size, u.max))
 	case !filepath.IsLocal(name): // never, for a sanitised name: a last guard
@@ -267,7 +269,7 @@ func (u *uploads) refuse(cx *Context, f ftpMsg, name string, off int64, err erro
 // uploadReason is what the browser is told: the sentinel's text, never
 // the detail (which may name server paths).
 func uploadReason(err error) string {
-	for _, s := range []error{ErrUploadNoSession, ErrUploadTooLarge, ErrUploadBadField, ErrUploadBeyond,
+	for _, s := range []error{ErrUploadNoSession, ErrUploadRefused, ErrUploadTooLarge, ErrUploadBadField, ErrUploadBeyond,
 		ErrUploadBlock, ErrUploadHash, ErrUploadStorage} {
 		if errors.Is(err, s) {
 			return strings.TrimPrefix(s.Error(), "nitro: ")
@@ -279,4 +281,15 @@ func uploadReason(err error) string {
 func ftpack(f ftpMsg, name string, off, block int64, status string, opts bert.Term) Reply {
 	return TermReply(bert.Tuple(atomFTPAck, f.id, f.sid, bert.BinString(name), f.meta,
 		bert.Int(f.size), bert.Int(off), bert.Int(block), bert.Bin(nil), bert.BinString(status), opts))
+}
+
+// UploadGate is a Page that says whether it takes uploads. A page that is
+// not one takes them; package pages asks its pages to opt in.
+type UploadGate interface {
+	AcceptUploads(cx *Context) bool
+}
+
+func acceptsUploads(cx *Context) bool {
+	g, ok := cx.page.(UploadGate)
+	return !ok || g.AcceptUploads(cx)
 }

@@ -51,6 +51,7 @@ const doneDir = ".done"
 // prefix; the log gets the detail.
 var (
 	ErrUploadNoSession = errors.New("nitro: upload without a session")
+	ErrUploadRefused   = errors.New("nitro: this page takes no uploads")
 	ErrUploadTooLarge  = errors.New("nitro: upload too large")
 	ErrUploadBadField  = errors.New("nitro: upload message malformed")
 	ErrUploadBeyond    = errors.New("nitro: upload block beyond its size")

@@ -88,3 +88,26 @@ func TestFTPLastAckLost(t *testing.T) {
 		t.Errorf("a new upload of the same name: got %q, want once-1.bin", res.Last.Filename)
 	}
 }
+
+// closedPage takes no uploads.
+type closedPage struct{ nitro.PageFunc }
+
+func (closedPage) AcceptUploads(*nitro.Context) bool { return false }
+
+// TestFTPPageRefuses: a page that says it takes no uploads gets none, and
+// nothing is stored.
+func TestFTPPageRefuses(t *testing.T) {
+	dir := t.TempDir()
+	srv := mustServer(t, nitro.Config{Upload: nitro.UploadConfig{Dir: dir}},
+		map[string]nitro.Page{"/": closedPage{func(*nitro.Context, any) {}}})
+	c := srv.Dial("/")
+	c.Init()
+	res := c.Upload("x.bin", payload(1000))
+	if res.Done || res.Last.Status != "error" || res.Last.Reason != "this page takes no uploads" {
+		t.Errorf("got %+v, want an error ack saying the page takes no uploads", res.Last)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("stored %d entries", len(entries))
+	}
+	c.Ping()
+}

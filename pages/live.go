@@ -19,6 +19,17 @@ type livePage struct {
 	page Page
 }
 
+// AcceptUploads lets a page take uploads only if it says so: a page with
+// an upload element implements nitro.UploadGate. Any other page's socket
+// refuses them, so a visitor cannot store files through a page that never
+// offered to take them.
+func (l livePage) AcceptUploads(cx *nitro.Context) bool {
+	g, ok := l.page.(nitro.UploadGate)
+	return ok && g.AcceptUploads(cx)
+}
+
+var _ nitro.UploadGate = livePage{}
+
 func (l livePage) Event(cx *nitro.Context, ev any) {
 	switch e := ev.(type) {
 	case nitro.Init:

@@ -187,3 +187,15 @@ func TestMiddleware(t *testing.T) {
 		t.Errorf("the middleware saw %q, want [/demo /ws/demo]", seen)
 	}
 }
+
+// TestUploadsOptIn: a page takes uploads only if it implements
+// nitro.UploadGate and says yes.
+func TestUploadsOptIn(t *testing.T) {
+	srv, h := mustApp(t, nitro.Config{Upload: nitro.UploadConfig{Dir: t.TempDir()}}, &demo{})
+	ts := nitrotest.Serve(t, srv, h)
+	c := ts.Dial("/demo")
+	c.Init()
+	if res := c.Upload("x.bin", []byte("data")); res.Done || res.Last.Reason != "this page takes no uploads" {
+		t.Errorf("a page without an upload gate took an upload: %+v", res.Last)
+	}
+}

@@ -82,6 +82,12 @@ func (p *Room) room(cx *nitro.Context) (user, room string, ok bool) {
 }
 
 // Title implements pages.Titled.
+// AcceptUploads takes uploads from logged-in users only.
+func (p *Room) AcceptUploads(cx *nitro.Context) bool {
+	_, _, ok := p.room(cx)
+	return ok
+}
+
 func (p *Room) Title(cx *nitro.Context) string {
 	if _, room, ok := p.room(cx); ok {
 		return room + " · Nitro chat"

@@ -251,3 +251,23 @@ func TestHostileMessageIsEscaped(t *testing.T) {
 		t.Errorf("the push does not carry the text escaped: %s", js)
 	}
 }
+
+// TestUploadsOnlyInTheRoom: the login page's socket, or a room's before
+// login, takes no uploads: only a logged-in user in a room stores files.
+func TestUploadsOnlyInTheRoom(t *testing.T) {
+	_, s := mustApp(t, t.TempDir())
+	login := s.Dial("/login")
+	login.Init()
+	if res := login.Upload("evil.html", []byte("<script>")); res.Done || res.Last.Reason != "this page takes no uploads" {
+		t.Errorf("the login page took an upload: %+v", res.Last)
+	}
+	stranger := s.Dial("/room?room=kitchen")
+	stranger.Init()
+	if res := stranger.Upload("evil.html", []byte("<script>")); res.Done {
+		t.Errorf("a room took an upload before login: %+v", res.Last)
+	}
+	c, _ := mustEnter(t, s, "alice", "kitchen")
+	if res := c.Upload("notes.txt", []byte("hello")); !res.Done {
+		t.Errorf("a logged-in user's upload failed: %+v", res.Last)
+	}
+}
