@@ -16,13 +16,13 @@ import (
 //
 // The reader goroutine only reads: it queues each frame in the inbox and
 // goes back to reading, so it parks with the small stack that reading
-// needs. A worker goroutine exists only while the inbox holds something:
-// it runs each message (a frame, or a delivery from pub/sub) through the
-// chain and writes the reply, then ends. So an idle connection costs one
-// parked goroutine with a small stack, and the page sees one message at a
-// time, in the order they came, as in N2O's process per connection. Only
-// the worker writes data frames; pings and closes use WriteControl, which
-// gorilla allows beside it.
+// needs. While the inbox holds something, a worker from the server's pool
+// (workers.go) drains it: it runs each message (a frame, or a delivery
+// from pub/sub) through the chain and writes the reply, then goes back to
+// the pool. So an idle connection costs one parked goroutine with a small
+// stack, and the page sees one message at a time, in the order they came,
+// as in N2O's process per connection. Only the worker writes data frames;
+// pings and closes use WriteControl, which gorilla allows beside it.
 type conn struct {
 	srv  *Server
 	ws   *websocket.Conn
