@@ -1,12 +1,15 @@
 package main
 
 import (
+	"encoding/json"
 	"flag"
 	"fmt"
+	"os"
 	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -22,6 +25,7 @@ func postback(args []string) error {
 	maxEvents := fs.Int64("max", 50_000_000, "stop after this many events")
 	fs.StringVar(&serverProfile, "serverprofile", "", "write a CPU profile of the server to this file")
 	floor := fs.Bool("floor", false, "drive the bare gorilla/websocket server instead of a nitro page")
+	asJSON := fs.Bool("json", false, "print the result as JSON")
 	fs.Parse(args)
 	if *duration > 10*time.Minute {
 		return fmt.Errorf("duration %v: at most 10m", *duration)
@@ -99,6 +103,7 @@ func postback(args []string) error {
 	}
 	time.Sleep(time.Second) // warm-up
 	cpu0, _ := srv.cpu()
+	selfCPU0 := selfCPU()
 	mem0, _ := srv.mem(false)
 	t0 := time.Now()
 	measuring.Store(true)
@@ -133,10 +138,46 @@ func postback(args []string) error {
 	if *floor {
 		what = "floor (bare gorilla)"
 	}
-	fmt.Printf("%s: %d clients, %d events in %v: %.0f events/s\n", what, *clients, n, elapsed.Round(time.Millisecond), float64(n)/elapsed.Seconds())
-	fmt.Printf("server CPU: %v = %.2f µs per event\n", cpu1-cpu0, float64((cpu1-cpu0).Microseconds())/float64(n))
-	fmt.Printf("server allocations: %.1f per event, %.0f bytes per event; %d GCs\n",
-		float64(mem1.Mallocs-mem0.Mallocs)/float64(n), float64(mem1.Bytes-mem0.Bytes)/float64(n), mem1.GCs-mem0.GCs)
-	fmt.Printf("latency: p50 %v, p99 %v\n", pct(0.5).Round(time.Microsecond), pct(0.99).Round(time.Microsecond))
+	toolCPU := selfCPU() - selfCPU0
+	r := result{
+		Mode: what, Clients: *clients, Events: n, Seconds: elapsed.Seconds(),
+		EventsPerSec:     float64(n) / elapsed.Seconds(),
+		ServerCPUPerEvUs: float64((cpu1 - cpu0).Nanoseconds()) / 1e3 / float64(n),
+		ToolCPUPerEvUs:   float64(toolCPU.Nanoseconds()) / 1e3 / float64(n),
+		AllocsPerEvent:   float64(mem1.Mallocs-mem0.Mallocs) / float64(n),
+		BytesPerEvent:    float64(mem1.Bytes-mem0.Bytes) / float64(n),
+		P50Us:            us(pct(0.5)), P90Us: us(pct(0.9)), P99Us: us(pct(0.99)), MaxUs: us(pct(1)),
+	}
+	if *asJSON {
+		return json.NewEncoder(os.Stdout).Encode(r)
+	}
+	fmt.Printf("%s: %d clients, %d events in %v: %.0f events/s\n", what, *clients, n, elapsed.Round(time.Millisecond), r.EventsPerSec)
+	fmt.Printf("server CPU: %v = %.2f µs per event (the load tool: %.2f µs per event)\n", cpu1-cpu0, r.ServerCPUPerEvUs, r.ToolCPUPerEvUs)
+	fmt.Printf("server allocations: %.1f per event, %.0f bytes per event; %d GCs\n", r.AllocsPerEvent, r.BytesPerEvent, mem1.GCs-mem0.GCs)
+	fmt.Printf("latency: p50 %v, p90 %v, p99 %v, max %v\n", pct(0.5).Round(time.Microsecond), pct(0.9).Round(time.Microsecond),
+		pct(0.99).Round(time.Microsecond), pct(1).Round(time.Microsecond))
 	return nil
+}
+
+// result is what postback measured, for -json.
+type result struct {
+	Mode                          string
+	Clients                       int
+	Events                        int64
+	Seconds, EventsPerSec         float64
+	ServerCPUPerEvUs              float64 `json:"ServerCPUPerEventMicros"`
+	ToolCPUPerEvUs                float64 `json:"ToolCPUPerEventMicros"`
+	AllocsPerEvent, BytesPerEvent float64
+	P50Us, P90Us, P99Us, MaxUs    float64 `json:",omitempty"`
+}
+
+func us(d time.Duration) float64 { return float64(d.Nanoseconds()) / 1e3 }
+
+// selfCPU returns the load tool's own CPU time (user + system).
+func selfCPU() time.Duration {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
