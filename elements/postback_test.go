@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"regexp"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -317,23 +316,3 @@ func TestRadioGroupRule(t *testing.T) {
 	}
 }
 
-// TestRegistryCollected: a Context's rules go once the Context is
-// garbage.
-func TestRegistryCollected(t *testing.T) {
-	before := RegistryCount()
-	func() {
-		cx, _ := mustContext(t)
-		renderCx(t, cx, Textbox{Attrs: Attrs{ID: "x"}, Validate: Rule{Required: true}})
-		if RegistryCount() != before+1 {
-			t.Fatalf("registries: got %d, want %d", RegistryCount(), before+1)
-		}
-	}()
-	deadline := time.Now().Add(5 * time.Second)
-	for RegistryCount() > before {
-		if time.Now().After(deadline) {
-			t.Fatalf("the registry of a dead Context is still held (%d > %d)", RegistryCount(), before)
-		}
-		runtime.GC()
-		time.Sleep(10 * time.Millisecond)
-	}
-}

@@ -1,23 +1,15 @@
 package elements
 
 import (
-	"runtime"
-	"sync"
-	"weak"
-
 	"github.com/nitrogo/framework/nitro"
 )
 
-// The rules of the inputs rendered in a page Context are kept per
-// Context, so that an element with a postback rendered later in the same
-// Context seals the rules of its sources without repeating them. A
-// nitro.Context has no storage of its own for this, so the registries live
-// in a package-level map keyed by a weak pointer to the Context: the map
-// never keeps a Context alive, and a cleanup deletes the entry once the
-// Context is collected.
+// The rules of the inputs rendered in a page Context are kept on the
+// Context (nitro.Context.SetLocal), so that an element with a postback
+// rendered later in the same Context seals the rules of its sources
+// without repeating them. They live and go with the Context.
 //
-// A registry, like its Context, is used by one goroutine at a time; the
-// map of registries is safe for concurrent use.
+// A registry, like its Context, is used by one goroutine at a time.
 
 // maxRules bounds the rules one Context keeps; past it, the rules of new
 // ids are not kept (a warning is logged once), and only the Rules declared
@@ -29,23 +21,21 @@ type registry struct {
 	warned bool
 }
 
-var registries sync.Map // weak.Pointer[nitro.Context] → *registry
+// registryKey is the key of a Context's registry.
+type registryKey struct{}
 
 // registryOf returns the registry of cx, creating it if create is set; nil
 // if there is none.
 func registryOf(cx *nitro.Context, create bool) *registry {
-	key := weak.Make(cx)
-	if r, ok := registries.Load(key); ok {
-		return r.(*registry)
+	if r, ok := cx.Local(registryKey{}).(*registry); ok {
+		return r
 	}
 	if !create {
 		return nil
 	}
-	r, loaded := registries.LoadOrStore(key, &registry{checks: make(map[string]check, 16)})
-	if !loaded {
-		runtime.AddCleanup(cx, func(k weak.Pointer[nitro.Context]) { registries.Delete(k) }, key)
-	}
-	return r.(*registry)
+	r := &registry{checks: make(map[string]check, 16)}
+	cx.SetLocal(registryKey{}, r)
+	return r
 }
 
 // registry returns the render's registry, looking it up once per render.

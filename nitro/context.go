@@ -37,6 +37,7 @@ type Context struct {
 
 	ioTuple [3]bert.Term // the elements of the reply being built
 	ids     uint32       // the last id NewID gave
+	locals  map[any]any  // what packages keep on the Context (Local)
 }
 
 type ctxKey struct{}
@@ -186,6 +187,20 @@ func (cx *Context) Capture(fn func()) []byte {
 	got := cx.js
 	cx.js, cx.jsBuf = saved, savedBuf
 	return got
+}
+
+// Local returns what a package keeps on the Context under key (see
+// SetLocal), or nil. Like the Context, it is for one goroutine at a time.
+func (cx *Context) Local(key any) any { return cx.locals[key] }
+
+// SetLocal keeps v on the Context under key for as long as the Context
+// lives: the connection, or the first paint. Packages use a key of an
+// unexported type of their own, as with context.WithValue.
+func (cx *Context) SetLocal(key, v any) {
+	if cx.locals == nil {
+		cx.locals = make(map[any]any, 2)
+	}
+	cx.locals[key] = v
 }
 
 // NewID returns an element id unique within the page's Context
