@@ -315,4 +315,3 @@ func TestRadioGroupRule(t *testing.T) {
 		t.Errorf("problems for a chosen group: %v", problems)
 	}
 }
-
