@@ -17,8 +17,9 @@ import (
 
 // child is the server under test, in a process of its own.
 type child struct {
-	cmd  *exec.Cmd
+	cmd  *exec.Cmd // nil for a server the tool did not start
 	addr string
+	pid  int // 0: unknown, no CPU figures
 }
 
 // serverProfile, when set, makes the server write a CPU profile there.
@@ -52,10 +53,13 @@ func startServer() (*child, error) {
 		cmd.Process.Kill()
 		return nil, err
 	}
-	return &child{cmd: cmd, addr: addr}, nil
+	return &child{cmd: cmd, addr: addr, pid: cmd.Process.Pid}, nil
 }
 
 func (c *child) stop() {
+	if c.cmd == nil {
+		return
+	}
 	c.cmd.Process.Signal(os.Interrupt)
 	done := make(chan struct{})
 	go func() { c.cmd.Wait(); close(done) }()
@@ -81,7 +85,10 @@ func loopbackOnly(addr string) error {
 
 // cpu returns the process's user+system CPU time, from /proc.
 func (c *child) cpu() (time.Duration, error) {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", c.cmd.Process.Pid))
+	if c.pid == 0 {
+		return 0, errors.New("no server pid")
+	}
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", c.pid))
 	if err != nil {
 		return 0, err
 	}
@@ -95,7 +102,10 @@ func (c *child) cpu() (time.Duration, error) {
 
 // rss returns the process's resident memory in bytes, from /proc.
 func (c *child) rss() (int64, error) {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", c.cmd.Process.Pid))
+	if c.pid == 0 {
+		return 0, errors.New("no server pid")
+	}
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", c.pid))
 	if err != nil {
 		return 0, err
 	}
@@ -111,6 +121,9 @@ func (c *child) rss() (int64, error) {
 // mem asks the server for its Go memory statistics.
 func (c *child) mem(gc bool) (memReport, error) {
 	var m memReport
+	if c.cmd == nil {
+		return m, errors.New("not the built-in server")
+	}
 	url := "http://" + c.addr + "/debug/mem"
 	if gc {
 		url += "?gc=1"
