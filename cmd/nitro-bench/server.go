@@ -66,6 +66,7 @@ func serve(args []string) error {
 	mux := chi.NewRouter()
 	pages.New(srv).Mount(mux, "/page", paintPage{})
 	mux.Handle("/ws/bench", srv.Handler(benchPage))
+	mux.Handle("/ws/room", srv.Handler(roomPage))
 	mux.Handle("/ws/floor", floorHandler())
 	mux.HandleFunc("/debug/pprof/heap", pprofhttp.Index)
 	mux.HandleFunc("/debug/mem", func(w http.ResponseWriter, r *http.Request) {
