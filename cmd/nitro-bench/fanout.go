@@ -109,6 +109,7 @@ func broadcast(args []string) error {
 	clients := fs.Int("clients", 1000, "clients in the room")
 	rounds := fs.Int("rounds", 20, "messages sent, one at a time")
 	asJSON := fs.Bool("json", false, "print the result as JSON")
+	fs.StringVar(&serverProfile, "serverprofile", "", "write a CPU profile of the server to this file")
 	fs.Parse(args)
 	if *rounds > 10000 || *clients > 100000 {
 		return fmt.Errorf("at most 10000 rounds and 100000 clients")
