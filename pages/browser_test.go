@@ -1,7 +1,6 @@
 package pages_test
 
 import (
-	"context"
 	"net"
 	"net/http"
 	"testing"
@@ -79,30 +78,6 @@ func (s *liveServer) restart() {
 
 func (s *liveServer) url() string { return "http://" + s.addr + "/demo" }
 
-func do(tb testing.TB, ctx context.Context, steps ...chromedp.Action[chromedp.Void]) {
-	tb.Helper()
-	if err := chromedp.Do(ctx, steps...); err != nil {
-		tb.Fatal(err)
-	}
-}
-
-func eval[T any](tb testing.TB, ctx context.Context, js string) T {
-	tb.Helper()
-	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](js))
-	if err != nil {
-		tb.Fatalf("evaluating %s: %v", js, err)
-	}
-	return v
-}
-
-// waitFor polls a JavaScript condition until it holds.
-func waitFor(tb testing.TB, ctx context.Context, cond string) {
-	tb.Helper()
-	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](cond, chromedp.WithPollingInterval(20*time.Millisecond), chromedp.WithPollingTimeout(20*time.Second))); err != nil {
-		tb.Fatalf("waiting for %s: %v", cond, err)
-	}
-}
-
 // live is true once the socket's init has rendered and wired the page.
 const live = `!!(window.qi && qi("send") && qi("send").__nitro_click)`
 
@@ -113,14 +88,14 @@ func TestBrowserFirstPaintWithoutJS(t *testing.T) {
 	if _, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
 		t.Fatal(err)
 	}
-	do(t, ctx, chromedp.Navigate(s.url()))
-	items := eval[[]string](t, ctx, `Array.from(document.querySelectorAll("#messages li")).map(function(li){return li.textContent})`)
+	browsertest.Do(t, ctx, chromedp.Navigate(s.url()))
+	items := browsertest.Eval[[]string](t, ctx, `Array.from(document.querySelectorAll("#messages li")).map(function(li){return li.textContent})`)
 	// With scripts off Evaluate still runs (it is the test's, not the
 	// page's); what matters is that the page's own script did not.
 	if len(items) != 2 || items[0] != "history is readable" || items[1] != hostile {
 		t.Errorf("first paint without JavaScript shows %q", items)
 	}
-	if eval[bool](t, ctx, `typeof window.qi === "function"`) {
+	if browsertest.Eval[bool](t, ctx, `typeof window.qi === "function"`) {
 		t.Error("the client script ran with JavaScript disabled")
 	}
 }
@@ -130,9 +105,9 @@ func TestBrowserClickAndTypedSources(t *testing.T) {
 	d := &demo{}
 	s := startLive(t, d)
 	ctx := b.NewTab(t)
-	do(t, ctx, chromedp.Navigate(s.url()))
-	waitFor(t, ctx, live)
-	do(t, ctx,
+	browsertest.Do(t, ctx, chromedp.Navigate(s.url()))
+	browsertest.WaitFor(t, ctx, live)
+	browsertest.Do(t, ctx,
 		chromedp.SetValue(chromedp.CSS("#name"), "Zoë 🎉"),
 		chromedp.Click(chromedp.CSS("#agree")),
 		chromedp.SetValue(chromedp.CSS("#color"), "red"),
@@ -140,8 +115,8 @@ func TestBrowserClickAndTypedSources(t *testing.T) {
 		chromedp.Click(chromedp.CSS("#send")),
 	)
 	want := "name=Zoë 🎉 agree=true color=red born=true:2001-02-03"
-	waitFor(t, ctx, `qi("out").textContent.length > 0`)
-	if got := eval[string](t, ctx, `qi("out").textContent`); got != want {
+	browsertest.WaitFor(t, ctx, `qi("out").textContent.length > 0`)
+	if got := browsertest.Eval[string](t, ctx, `qi("out").textContent`); got != want {
 		t.Errorf("the page shows %q, want %q", got, want)
 	}
 	if got := d.reports(); len(got) != 1 || got[0] != want {
@@ -154,25 +129,25 @@ func TestBrowserValidation(t *testing.T) {
 	d := &demo{}
 	s := startLive(t, d)
 	ctx := b.NewTab(t)
-	do(t, ctx, chromedp.Navigate(s.url()))
-	waitFor(t, ctx, live)
+	browsertest.Do(t, ctx, chromedp.Navigate(s.url()))
+	browsertest.WaitFor(t, ctx, live)
 
 	// The browser stops an empty required name: nothing is sent.
-	do(t, ctx, chromedp.Click(chromedp.CSS("#send")))
-	waitFor(t, ctx, `qi("name").classList.contains("nitro-invalid")`)
+	browsertest.Do(t, ctx, chromedp.Click(chromedp.CSS("#send")))
+	browsertest.WaitFor(t, ctx, `qi("name").classList.contains("nitro-invalid")`)
 	// A postback that was sent would be answered by now; check after a
 	// round trip of our own: a valid click on another button.
-	do(t, ctx, chromedp.SetValue(chromedp.CSS("#message"), "ping"), chromedp.Click(chromedp.CSS("#post")))
-	waitFor(t, ctx, `document.querySelectorAll("#messages li").length === 1`)
+	browsertest.Do(t, ctx, chromedp.SetValue(chromedp.CSS("#message"), "ping"), chromedp.Click(chromedp.CSS("#post")))
+	browsertest.WaitFor(t, ctx, `document.querySelectorAll("#messages li").length === 1`)
 	if got := d.reports(); len(got) != 1 || got[0] != "post" {
 		t.Fatalf("the server saw %q: the invalid postback was sent", got)
 	}
 
 	// With the browser's check removed, the server refuses the value and
 	// says why on the field.
-	eval[any](t, ctx, `(function(){var x=qi("name");x.removeAttribute("maxlength");x.removeAttribute("required");x.classList.remove("nitro-invalid");x.value="far too long a name";})()`)
-	do(t, ctx, chromedp.Click(chromedp.CSS("#send")))
-	waitFor(t, ctx, `qi("name").validationMessage === "a name of up to 10 characters"`)
+	browsertest.Eval[any](t, ctx, `(function(){var x=qi("name");x.removeAttribute("maxlength");x.removeAttribute("required");x.classList.remove("nitro-invalid");x.value="far too long a name";})()`)
+	browsertest.Do(t, ctx, chromedp.Click(chromedp.CSS("#send")))
+	browsertest.WaitFor(t, ctx, `qi("name").validationMessage === "a name of up to 10 characters"`)
 	if got := d.reports(); len(got) != 1 {
 		t.Errorf("the server let an invalid postback through: %q", got)
 	}
@@ -183,22 +158,22 @@ func TestBrowserInjectionShowsAsText(t *testing.T) {
 	d := &demo{}
 	s := startLive(t, d)
 	ctx := b.NewTab(t)
-	do(t, ctx, chromedp.Navigate(s.url()))
-	waitFor(t, ctx, live)
-	eval[any](t, ctx, `window.__alerts=0;window.alert=function(){window.__alerts++}`)
-	do(t, ctx, chromedp.SetValue(chromedp.CSS("#message"), hostile), chromedp.Click(chromedp.CSS("#post")))
-	waitFor(t, ctx, `document.querySelectorAll("#messages li").length === 1`)
-	if got := eval[string](t, ctx, `document.querySelector("#messages li").textContent`); got != hostile {
+	browsertest.Do(t, ctx, chromedp.Navigate(s.url()))
+	browsertest.WaitFor(t, ctx, live)
+	browsertest.Eval[any](t, ctx, `window.__alerts=0;window.alert=function(){window.__alerts++}`)
+	browsertest.Do(t, ctx, chromedp.SetValue(chromedp.CSS("#message"), hostile), chromedp.Click(chromedp.CSS("#post")))
+	browsertest.WaitFor(t, ctx, `document.querySelectorAll("#messages li").length === 1`)
+	if got := browsertest.Eval[string](t, ctx, `document.querySelector("#messages li").textContent`); got != hostile {
 		t.Errorf("the message shows as %q, want it as text: %q", got, hostile)
 	}
-	if n := eval[int](t, ctx, `window.__alerts + document.querySelectorAll("#messages img").length`); n != 0 {
+	if n := browsertest.Eval[int](t, ctx, `window.__alerts + document.querySelectorAll("#messages img").length`); n != 0 {
 		t.Errorf("the message ran as code or markup (%d alerts or images)", n)
 	}
 	// The same message in the first paint of a new visit shows as text too.
 	other := b.NewTab(t)
-	do(t, other, chromedp.Navigate(s.url()))
-	waitFor(t, other, live)
-	if got := eval[string](t, other, `document.querySelector("#messages li").textContent`); got != hostile {
+	browsertest.Do(t, other, chromedp.Navigate(s.url()))
+	browsertest.WaitFor(t, other, live)
+	if got := browsertest.Eval[string](t, other, `document.querySelector("#messages li").textContent`); got != hostile {
 		t.Errorf("after a reload the message shows as %q", got)
 	}
 }
@@ -208,25 +183,25 @@ func TestBrowserReconnectAfterRestart(t *testing.T) {
 	d := &demo{}
 	s := startLive(t, d)
 	ctx := b.NewTab(t)
-	do(t, ctx, chromedp.Navigate(s.url()))
-	waitFor(t, ctx, live)
-	do(t, ctx, chromedp.SetValue(chromedp.CSS("#message"), "before"), chromedp.Click(chromedp.CSS("#post")))
-	waitFor(t, ctx, `document.querySelectorAll("#messages li").length === 1`)
+	browsertest.Do(t, ctx, chromedp.Navigate(s.url()))
+	browsertest.WaitFor(t, ctx, live)
+	browsertest.Do(t, ctx, chromedp.SetValue(chromedp.CSS("#message"), "before"), chromedp.Click(chromedp.CSS("#post")))
+	browsertest.WaitFor(t, ctx, `document.querySelectorAll("#messages li").length === 1`)
 	// Mark the rendered page, to see that the reconnect renders it anew.
-	eval[any](t, ctx, `qi("nitro-root").dataset.old = "yes"`)
+	browsertest.Eval[any](t, ctx, `qi("nitro-root").dataset.old = "yes"`)
 
 	s.restart()
-	waitFor(t, ctx, `!qi("nitro-root").dataset.old && `+live)
-	if got := eval[[]string](t, ctx, `Array.from(document.querySelectorAll("#messages li")).map(function(li){return li.textContent})`); len(got) != 1 || got[0] != "before" {
+	browsertest.WaitFor(t, ctx, `!qi("nitro-root").dataset.old && `+live)
+	if got := browsertest.Eval[[]string](t, ctx, `Array.from(document.querySelectorAll("#messages li")).map(function(li){return li.textContent})`); len(got) != 1 || got[0] != "before" {
 		t.Errorf("after the restart the page shows %q, want [before] once", got)
 	}
-	if eval[bool](t, ctx, `document.documentElement.classList.contains("nitro-reconnecting")`) {
+	if browsertest.Eval[bool](t, ctx, `document.documentElement.classList.contains("nitro-reconnecting")`) {
 		t.Error("the page still says it is reconnecting")
 	}
 	// And it works: the new server takes the page's postbacks.
-	do(t, ctx, chromedp.SetValue(chromedp.CSS("#message"), "after"), chromedp.Click(chromedp.CSS("#post")))
-	waitFor(t, ctx, `document.querySelectorAll("#messages li").length === 2`)
-	if got := eval[string](t, ctx, `document.querySelectorAll("#messages li")[1].textContent`); got != "after" {
+	browsertest.Do(t, ctx, chromedp.SetValue(chromedp.CSS("#message"), "after"), chromedp.Click(chromedp.CSS("#post")))
+	browsertest.WaitFor(t, ctx, `document.querySelectorAll("#messages li").length === 2`)
+	if got := browsertest.Eval[string](t, ctx, `document.querySelectorAll("#messages li")[1].textContent`); got != "after" {
 		t.Errorf("after the restart a postback added %q, want after", got)
 	}
 }

@@ -34,13 +34,6 @@ func until(tb testing.TB, ctx context.Context, cond string, timeout time.Duratio
 	return time.Time{}
 }
 
-func mustDo(tb testing.TB, ctx context.Context, steps ...chromedp.Action[chromedp.Void]) {
-	tb.Helper()
-	if err := chromedp.Do(ctx, steps...); err != nil {
-		tb.Fatal(err)
-	}
-}
-
 // TestBrowserReloads checks, in a real browser, that the page reloads by
 // itself after an edit, shows and clears the build error overlay, and
 // swaps a stylesheet without reloading.
@@ -48,15 +41,15 @@ func TestBrowserReloads(t *testing.T) {
 	r := startDev(t)
 	b := browsertest.Start(t)
 	ctx := b.NewTab(t)
-	mustDo(t, ctx, chromedp.Navigate(r.url+"/"))
+	browsertest.Do(t, ctx, chromedp.Navigate(r.url+"/"))
 	until(t, ctx, `document.getElementById("v").textContent == "version A"`, 10*time.Second)
 	// The marker goes with the page: it is gone once the page reloads.
-	mustDo(t, ctx, chromedp.Evaluate[chromedp.Void](`window.marker = 1`))
+	browsertest.Do(t, ctx, chromedp.Evaluate[chromedp.Void](`window.marker = 1`))
 
 	r.edit("main.go", "version A", "version B")
 	until(t, ctx, `!window.marker && document.getElementById("v").textContent == "version B"`, 10*time.Second)
 
-	mustDo(t, ctx, chromedp.Evaluate[chromedp.Void](`window.marker = 2`))
+	browsertest.Do(t, ctx, chromedp.Evaluate[chromedp.Void](`window.marker = 2`))
 	r.edit("main.go", `const version = "version B"`, `const version = "version B" +`)
 	until(t, ctx, `(function(){ var o = document.getElementById("nitro-livereload-overlay");
 		return !!o && /main\.go:\d+:\d+: syntax error/.test(o.textContent) })()`, 10*time.Second)
@@ -64,7 +57,7 @@ func TestBrowserReloads(t *testing.T) {
 	until(t, ctx, `!window.marker && !document.getElementById("nitro-livereload-overlay") &&
 		document.getElementById("v").textContent == "version C"`, 10*time.Second)
 
-	mustDo(t, ctx, chromedp.Evaluate[chromedp.Void](`window.marker = 3`))
+	browsertest.Do(t, ctx, chromedp.Evaluate[chromedp.Void](`window.marker = 3`))
 	r.edit("static/app.css", "rgb(0, 0, 255)", "rgb(255, 0, 0)")
 	until(t, ctx, `window.marker == 3 && getComputedStyle(document.getElementById("v")).color == "rgb(255, 0, 0)"`, 10*time.Second)
 }
@@ -93,7 +86,7 @@ func TestSpeed(t *testing.T) {
 	}
 	b := browsertest.Start(t)
 	ctx := b.NewTab(t)
-	mustDo(t, ctx, chromedp.Navigate(r.url+"/"))
+	browsertest.Do(t, ctx, chromedp.Navigate(r.url+"/"))
 	if file != "main.go" {
 		// Nitro's client, bundled by esbuild in place of the app's copy, runs.
 		until(t, ctx, `typeof qi == "function"`, 10*time.Second)

@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
@@ -18,39 +17,6 @@ import (
 // The browser test drives the sample in headless Chromium, two users in
 // two browser contexts (each its own cookies: its own session).
 
-func do(tb testing.TB, ctx context.Context, steps ...chromedp.Action[chromedp.Void]) {
-	tb.Helper()
-	if err := chromedp.Do(ctx, steps...); err != nil {
-		tb.Fatal(err)
-	}
-}
-
-func eval[T any](tb testing.TB, ctx context.Context, js string) T {
-	tb.Helper()
-	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](js))
-	if err != nil {
-		tb.Fatalf("evaluating %s: %v", js, err)
-	}
-	return v
-}
-
-// waitFor polls a JavaScript condition until it holds, polling again
-// when a navigation interrupts it.
-func waitFor(tb testing.TB, ctx context.Context, cond string) {
-	tb.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		_, err := chromedp.Run(ctx, chromedp.Poll[bool](cond, chromedp.WithPollingInterval(20*time.Millisecond), chromedp.WithPollingTimeout(time.Until(deadline))))
-		if err == nil {
-			return
-		}
-		if time.Now().After(deadline) || ctx.Err() != nil {
-			tb.Fatalf("waiting for %s: %v", cond, err)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-}
-
 // live holds once the room's socket has rendered and wired the page.
 const live = `!!(window.qi && qi("send") && qi("send").__nitro_click && qi("members"))`
 
@@ -60,15 +26,15 @@ const historyTexts = `Array.from(document.querySelectorAll("#history li .text"))
 // browserLogin logs user into room in the tab, as a user would.
 func browserLogin(tb testing.TB, ctx context.Context, base, user, room string) {
 	tb.Helper()
-	do(tb, ctx, chromedp.Navigate(base+"/login"))
-	waitFor(tb, ctx, `!!(window.qi && qi("loginButton") && qi("loginButton").__nitro_click)`)
-	do(tb, ctx,
+	browsertest.Do(tb, ctx, chromedp.Navigate(base+"/login"))
+	browsertest.WaitFor(tb, ctx, `!!(window.qi && qi("loginButton") && qi("loginButton").__nitro_click)`)
+	browsertest.Do(tb, ctx,
 		chromedp.SetValue(chromedp.CSS("#user"), user),
 		chromedp.SetValue(chromedp.CSS("#pass"), room),
 		chromedp.Click(chromedp.CSS("#loginButton")),
 	)
-	waitFor(tb, ctx, `location.pathname === "/room"`)
-	waitFor(tb, ctx, live)
+	browsertest.WaitFor(tb, ctx, `location.pathname === "/room"`)
+	browsertest.WaitFor(tb, ctx, live)
 }
 
 func TestBrowserTwoUsersChat(t *testing.T) {
@@ -84,53 +50,53 @@ func TestBrowserTwoUsersChat(t *testing.T) {
 	browserLogin(t, a, hs.URL, "ann", "kitchen")
 	browserLogin(t, bob, hs.URL, "bob", "kitchen")
 	for _, ctx := range []context.Context{a, bob} {
-		eval[bool](t, ctx, `window.alert=function(){window.__pwned=true};true`)
+		browsertest.Eval[bool](t, ctx, `window.alert=function(){window.__pwned=true};true`)
 	}
-	if got := eval[string](t, a, `qi("heading").textContent`); got != "kitchen" {
+	if got := browsertest.Eval[string](t, a, `qi("heading").textContent`); got != "kitchen" {
 		t.Errorf("the heading says %q", got)
 	}
-	waitFor(t, a, `qi("members").textContent.indexOf("bob") >= 0`) // bob came in, live
+	browsertest.WaitFor(t, a, `qi("members").textContent.indexOf("bob") >= 0`) // bob came in, live
 
 	// A sends, B sees it.
-	do(t, a, chromedp.SetValue(chromedp.CSS("#message"), "hello bob"), chromedp.Click(chromedp.CSS("#send")))
-	waitFor(t, bob, historyTexts+`.indexOf("hello bob") >= 0`)
-	waitFor(t, a, historyTexts+`.indexOf("hello bob") >= 0`) // the sender's own push
+	browsertest.Do(t, a, chromedp.SetValue(chromedp.CSS("#message"), "hello bob"), chromedp.Click(chromedp.CSS("#send")))
+	browsertest.WaitFor(t, bob, historyTexts+`.indexOf("hello bob") >= 0`)
+	browsertest.WaitFor(t, a, historyTexts+`.indexOf("hello bob") >= 0`) // the sender's own push
 
 	// B uploads a file, with a progress bar; A sees the link.
 	file := filepath.Join(t.TempDir(), "notes.txt")
 	if err := os.WriteFile(file, []byte("notes for ann\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	do(t, bob, chromedp.SetUploadFiles(chromedp.CSS("#upload-file"), []string{file}), chromedp.Click(chromedp.CSS("#upload-start")))
-	waitFor(t, a, `!!document.querySelector('#history a[href="/files/notes.txt"]')`)
-	waitFor(t, bob, `qi("upload-progress").max > 0 && qi("upload-progress").value == qi("upload-progress").max`)
+	browsertest.Do(t, bob, chromedp.SetUploadFiles(chromedp.CSS("#upload-file"), []string{file}), chromedp.Click(chromedp.CSS("#upload-start")))
+	browsertest.WaitFor(t, a, `!!document.querySelector('#history a[href="/files/notes.txt"]')`)
+	browsertest.WaitFor(t, bob, `qi("upload-progress").max > 0 && qi("upload-progress").value == qi("upload-progress").max`)
 
 	// A's message carrying HTML and JavaScript shows as text.
 	const hostile = "`${alert(1)}` </script><img src=x onerror=alert(2)> '\" end"
-	do(t, a, chromedp.SetValue(chromedp.CSS("#message"), hostile), chromedp.Click(chromedp.CSS("#send")))
-	waitFor(t, bob, historyTexts+`.some(function(s){return s.indexOf("end") >= 0})`)
-	texts := eval[[]string](t, bob, historyTexts)
+	browsertest.Do(t, a, chromedp.SetValue(chromedp.CSS("#message"), hostile), chromedp.Click(chromedp.CSS("#send")))
+	browsertest.WaitFor(t, bob, historyTexts+`.some(function(s){return s.indexOf("end") >= 0})`)
+	texts := browsertest.Eval[[]string](t, bob, historyTexts)
 	if len(texts) != 3 || texts[0] != "hello bob" || texts[2] != hostile {
 		t.Errorf("bob's history shows %q", texts)
 	}
-	if eval[bool](t, bob, `!!window.__pwned || !!document.querySelector("#history img")`) {
+	if browsertest.Eval[bool](t, bob, `!!window.__pwned || !!document.querySelector("#history img")`) {
 		t.Error("the hostile message ran or made an element")
 	}
 
 	// The history is there after a reload, and without JavaScript.
-	do(t, a, chromedp.Reload())
-	waitFor(t, a, live)
-	if got := eval[[]string](t, a, historyTexts); len(got) != 3 || got[2] != hostile {
+	browsertest.Do(t, a, chromedp.Reload())
+	browsertest.WaitFor(t, a, live)
+	if got := browsertest.Eval[[]string](t, a, historyTexts); len(got) != 3 || got[2] != hostile {
 		t.Errorf("after a reload the history shows %q", got)
 	}
 	if _, err := chromedp.Call(a, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
 		t.Fatal(err)
 	}
-	do(t, a, chromedp.Reload())
-	if got := eval[[]string](t, a, historyTexts); len(got) != 3 || got[0] != "hello bob" || got[2] != hostile {
+	browsertest.Do(t, a, chromedp.Reload())
+	if got := browsertest.Eval[[]string](t, a, historyTexts); len(got) != 3 || got[0] != "hello bob" || got[2] != hostile {
 		t.Errorf("without JavaScript the history shows %q", got)
 	}
-	if eval[bool](t, a, `typeof window.qi === "function"`) {
+	if browsertest.Eval[bool](t, a, `typeof window.qi === "function"`) {
 		t.Error("the client ran with JavaScript disabled")
 	}
 }
