@@ -427,11 +427,8 @@ func TestPubSubStalledSubscriber(t *testing.T) {
 	if slowest > time.Second {
 		t.Errorf("a Publish took %v: the stalled subscriber blocked the publisher", slowest)
 	}
-	if err := stalled.Closed(nitrotest.Timeout); err == nil || errors.Is(err, nitrotest.ErrTimeout) {
-		// The stalled client never reads, so it sees the close only as
-		// its socket ending; what matters is the server's count below.
-		_ = err
-	}
+	// The stalled client never reads, so it cannot see its close frame;
+	// the server's count says it was closed.
 	waitFor(t, func() bool { return srv.Stats().SlowClosed == 1 })
 	if got := srv.Stats().Connections; got != 2 {
 		t.Errorf("connections open: got %d, want 2", got)
