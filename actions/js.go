@@ -2,6 +2,7 @@ package actions
 
 import (
 	"encoding/json"
+	"strconv"
 	"unicode/utf8"
 )
 
@@ -92,6 +93,19 @@ var safeASCII = func() (t [utf8.RuneSelf]bool) {
 // and U+2029 can only occur inside JSON strings, where their \u escapes
 // mean the same.
 func appendJSON(b []byte, v any) ([]byte, error) {
+	// The common values without encoding/json's reflection and buffer.
+	switch x := v.(type) {
+	case string:
+		return appendQuote(b, x), nil
+	case bool:
+		return strconv.AppendBool(b, x), nil
+	case int:
+		return strconv.AppendInt(b, int64(x), 10), nil
+	case int64:
+		return strconv.AppendInt(b, x, 10), nil
+	case nil:
+		return append(b, "null"...), nil
+	}
 	data, err := json.Marshal(v) // escapes <, >, &, U+2028, U+2029
 	if err != nil {
 		return b, err

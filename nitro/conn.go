@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"runtime/debug"
 	"sync"
 	"time"
@@ -21,8 +22,9 @@ import (
 // from pub/sub) through the chain and writes the reply, then goes back to
 // the pool. So an idle connection costs one parked goroutine with a small
 // stack, and the page sees one message at a time, in the order they came,
-// as in N2O's process per connection. Only the worker writes data frames;
-// pings and closes use WriteControl, which gorilla allows beside it.
+// as in N2O's process per connection. Only the worker writes data frames,
+// straight to the socket (frames.go); pings and closes use gorilla's
+// WriteControl beside it.
 type conn struct {
 	srv  *Server
 	ws   *websocket.Conn
@@ -31,8 +33,9 @@ type conn struct {
 	ping *time.Timer
 
 	mu      sync.Mutex // guards what follows
-	inbox   []inbound  // frames and deliveries waiting for the chain
-	working bool       // a worker goroutine runs
+	inbox   []inbound  // frames and deliveries: inbox[head:] wait for the chain
+	head    int
+	working bool // a worker goroutine runs
 	closed  bool
 	topics  []string    // subscribed, for the unsubscribe on close
 	procs   *Supervisor // the page's processes, made on first Spawn
@@ -45,6 +48,8 @@ type conn struct {
 	// update, so each moves only once half its timeout has passed.
 	readDeadline  time.Time // reader goroutine only
 	writeDeadline time.Time // worker only
+	out           frames    // replies not yet written; worker only
+	raw           net.Conn  // the socket under ws, where out is written
 	uploadNext    time.Time // when the upload rate allows the next block; worker only
 }
 
@@ -60,12 +65,13 @@ const (
 	inFrame = iota
 	inText
 	inPush
+	inJS // a Broadcast's JavaScript, in data
 )
 
 var framePool = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}
 
 func newConn(s *Server, ws *websocket.Conn, page Page, path, rawQuery string) *conn {
-	c := &conn{srv: s, ws: ws}
+	c := &conn{srv: s, ws: ws, raw: ws.NetConn()}
 	// Not derived from the server's context: that would register every
 	// connection in its parent's map. Server.Close cancels each instead.
 	ctx, cancel := context.WithCancel(context.Background())
@@ -130,6 +136,9 @@ func (c *conn) readLoop() {
 // Deliver queues a publication for the page (the Subscriber of pub/sub).
 // It never blocks: a connection too far behind refuses it and closes.
 func (c *conn) Deliver(topic string, msg bert.Term) error {
+	if msg.Is("nitro_js", 2) {
+		return c.enqueue(inbound{kind: inJS, data: msg.At(1).Bytes()})
+	}
 	return c.enqueue(inbound{kind: inPush, topic: topic, msg: msg})
 }
 
@@ -140,10 +149,16 @@ func (c *conn) enqueue(msg inbound) error {
 		c.mu.Unlock()
 		return ErrClosed
 	}
-	if len(c.inbox) >= c.queueLimit() {
+	if len(c.inbox)-c.head >= c.queueLimit() {
 		c.mu.Unlock()
 		c.tooSlow()
 		return ErrSlowSubscriber
+	}
+	if c.head > 0 && len(c.inbox) == cap(c.inbox) {
+		// Full at the back, free at the front: slide down, not grow.
+		n := copy(c.inbox, c.inbox[c.head:])
+		clear(c.inbox[n:])
+		c.inbox, c.head = c.inbox[:n], 0
 	}
 	c.inbox = append(c.inbox, msg)
 	start := !c.working
@@ -163,10 +178,24 @@ func (c *conn) queueLimit() int {
 }
 
 // work runs the inbox through the chain until it is empty.
+//
+// Replies wait in c.out while more pushes are queued behind them, and go
+// out together in one write when the inbox is empty (or the batch is
+// large): a postback that publishes to its own page, or a burst of
+// pushes, costs one system call. Anything that is not a push (a frame of
+// the browser's, which may take the page any time to handle) is handled
+// only once what is pending has been written.
 func (c *conn) work() {
 	for {
 		c.mu.Lock()
-		if c.closed || len(c.inbox) == 0 {
+		if c.closed || c.head == len(c.inbox) {
+			if c.out.pending() > 0 {
+				// Write while still the worker (no other may write
+				// meanwhile), then look at the inbox again.
+				c.mu.Unlock()
+				c.flush()
+				continue
+			}
 			c.working = false
 			if c.closed && c.exited != nil {
 				close(c.exited)
@@ -175,21 +204,40 @@ func (c *conn) work() {
 			c.mu.Unlock()
 			return
 		}
-		msg := c.inbox[0]
-		c.inbox[0] = inbound{}
-		c.inbox = c.inbox[1:]
-		if len(c.inbox) == 0 && cap(c.inbox) > 1 {
-			c.inbox = nil // an idle connection keeps no more than one slot
+		msg := c.inbox[c.head]
+		c.inbox[c.head] = inbound{}
+		c.head++
+		if c.head == len(c.inbox) {
+			// Empty: start again at the front. An idle connection keeps
+			// a few slots (a postback and the push it causes), no more.
+			c.inbox, c.head = c.inbox[:0], 0
+			if cap(c.inbox) > 2 {
+				c.inbox, c.head = nil, 0
+			}
 		}
 		c.mu.Unlock()
+		if msg.kind != inPush && msg.kind != inJS {
+			c.flush()
+		}
 		c.handle(msg)
+		if c.out.pending() >= maxBatch {
+			c.flush()
+		}
 	}
 }
 
-// handle runs one message through the chain and writes the reply.
+// maxBatch is the most that replies wait for others to be written with.
+const maxBatch = 32 << 10
+
+// handle runs one message through the chain and queues the reply.
 func (c *conn) handle(in inbound) {
 	var msg any
 	switch {
+	case in.kind == inJS:
+		// A Broadcast: written as it is, the page is not asked.
+		c.cx.ioTuple = [3]bert.Term{atomIO, bert.Bin(in.data), bert.Bin(nil)}
+		c.reply(TermReply(bert.Tuple(c.cx.ioTuple[:]...)))
+		return
 	case in.kind == inPush:
 		msg = Push{Topic: in.topic, Msg: in.msg}
 	case in.kind == inText:
@@ -213,32 +261,29 @@ func (c *conn) handle(in inbound) {
 	c.cx.releaseJS()
 }
 
-// reply encodes r and writes it. Only the worker calls it.
+// reply encodes r as a frame in c.out. Only the worker calls it.
 func (c *conn) reply(r Reply) {
-	mt := websocket.BinaryMessage
-	buf := framePool.Get().(*[]byte)
 	switch r.kind {
-	case replyNone:
-		framePool.Put(buf)
-		return
 	case replyText:
-		mt = websocket.TextMessage
-		*buf = append((*buf)[:0], r.text...)
+		c.out.add(websocket.TextMessage, func(b []byte) []byte { return append(b, r.text...) })
 	case replyBinary:
-		*buf = append((*buf)[:0], r.frame...)
+		c.out.add(websocket.BinaryMessage, func(b []byte) []byte { return append(b, r.frame...) })
 	case replyTerm:
-		*buf = c.cx.formatter.Format((*buf)[:0], r.term)
+		c.out.add(websocket.BinaryMessage, func(b []byte) []byte { return c.cx.formatter.Format(b, r.term) })
+	}
+}
+
+// flush writes the frames in c.out. Only the worker calls it.
+func (c *conn) flush() {
+	if c.out.pending() == 0 {
+		return
 	}
 	timeout := durationOr(c.srv.cfg.WriteTimeout, 10*time.Second)
 	if now := c.srv.coarseNow(); c.writeDeadline.Sub(now) < timeout/2 {
 		c.writeDeadline = now.Add(timeout)
-		c.ws.SetWriteDeadline(c.writeDeadline)
+		c.raw.SetWriteDeadline(c.writeDeadline)
 	}
-	err := c.ws.WriteMessage(mt, *buf)
-	if cap(*buf) <= 64<<10 {
-		framePool.Put(buf)
-	}
-	if err != nil {
+	if err := c.out.flush(c.raw); err != nil {
 		c.ws.Close() // the reader sees it and cleans up
 	}
 }
@@ -274,7 +319,7 @@ func (c *conn) close(err error) {
 	c.closeOnce.Do(func() {
 		c.mu.Lock()
 		c.closed = true
-		c.inbox = nil
+		c.inbox, c.head = nil, 0
 		topics, procs := c.topics, c.procs
 		c.procs = nil
 		var exited chan struct{}

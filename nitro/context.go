@@ -27,6 +27,7 @@ type Context struct {
 	sid, token string
 	path       string
 	rawQuery   string
+	query      url.Values // rawQuery parsed, on first use
 	page       Page
 	formatter  Formatter
 
@@ -38,6 +39,9 @@ type Context struct {
 	ioTuple [3]bert.Term // the elements of the reply being built
 	ids     uint32       // the last id NewID gave
 	locals  map[any]any  // what packages keep on the Context (Local)
+
+	broadcast bool // rendering for Broadcast: no session, no postbacks
+	refused   bool // a postback was asked for on a broadcast's Context
 }
 
 type ctxKey struct{}
@@ -69,7 +73,7 @@ func (s *Server) NewContext(ctx context.Context, sid, path, rawQuery string, pag
 // on it reaches the browser. A first paint's Context is not live: what
 // its rendering would wire is wired again when the socket connects, so
 // renderers may skip it.
-func (cx *Context) Live() bool { return cx.conn != nil }
+func (cx *Context) Live() bool { return cx.conn != nil || cx.broadcast }
 
 // Server returns the server the page runs in.
 func (cx *Context) Server() *Server { return cx.srv }
@@ -84,9 +88,13 @@ func (cx *Context) Token() string { return cx.token }
 func (cx *Context) Path() string { return cx.path }
 
 // Query returns the page's query parameters.
+//
+// It is parsed once per Context and shared: treat it as read-only.
 func (cx *Context) Query() url.Values {
-	q, _ := url.ParseQuery(cx.rawQuery)
-	return q
+	if cx.query == nil {
+		cx.query, _ = url.ParseQuery(cx.rawQuery)
+	}
+	return cx.query
 }
 
 // Page returns the page the connection serves.
@@ -207,6 +215,9 @@ func (cx *Context) SetLocal(key, v any) {
 // ("nitro-1", "nitro-2", ...), for elements that need one and were given
 // none.
 func (cx *Context) NewID() string {
+	if cx.broadcast {
+		return cx.srv.broadcastID()
+	}
 	cx.ids++
 	return "nitro-" + strconv.FormatUint(uint64(cx.ids), 10)
 }

@@ -11,7 +11,9 @@
 // postback, Direct and Client messages, Push deliveries from pub/sub,
 // UploadProgress and Uploaded from the upload protocol, and Exit. It
 // answers by queuing JavaScript on its Context; the connection sends it as
-// one {io, JS, Data} frame per message.
+// one {io, JS, Data} frame per message. Frames that are ready together (a
+// postback's reply and the push it caused on its own page) leave in one
+// write.
 //
 //	page := nitro.PageFunc(func(cx *nitro.Context, ev any) {
 //		switch e := ev.(type) {
@@ -26,6 +28,11 @@
 //	})
 //	srv, err := nitro.New(nitro.Config{Keys: ring})
 //	http.Handle("/ws/lobby", srv.Handler(page))
+//
+// When every page of a topic shows a publication the same way (a chat
+// room's new line), Context.Broadcast renders it once and each connection
+// only writes the bytes, without running its Event: a broadcast to a
+// thousand pages costs a thousand writes, not a thousand renders.
 //
 // Every message goes down an ordered chain of Protocols (N2O's n2o_proto):
 // Heart (PING/PONG), Nitro (init, pickle, direct, client, pushes) and FTP

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 
+	"github.com/nitrogo/framework/actions"
 	"github.com/nitrogo/framework/nitro"
 	"github.com/nitrogo/framework/nitro/bert"
 )
@@ -55,4 +56,29 @@ func ExampleJSON() {
 	reply := bert.Tuple(bert.Atom("io"), bert.BinString("alert('hi');"), bert.Bin(nil))
 	fmt.Println(string(nitro.JSON.Format(nil, reply)))
 	// Output: {"t":104,"v":[{"t":100,"v":"io"},{"t":109,"v":"alert('hi');"},{"t":109,"v":""}]}
+}
+
+// A room where what one says every page shows: rendered once, written to
+// every connection of the topic, the sender's included.
+func ExampleContext_Broadcast() {
+	room := nitro.PageFunc(func(cx *nitro.Context, ev any) {
+		switch ev.(type) {
+		case nitro.Init:
+			cx.Subscribe("room/lobby")
+		case nitro.Postback:
+			said := cx.QText("message")
+			err := cx.Broadcast("room/lobby", func(bc *nitro.Context) {
+				// bc takes actions and elements as a page's Context does
+				// (actions.InsertBottom(bc, "history", item)), but seals
+				// no postbacks: they belong to one session.
+				bc.Wire("qi('history').insertAdjacentText('beforeend'," + actions.Quote(said) + ");")
+			})
+			if err != nil {
+				cx.Logger().Error("broadcast", "err", err)
+			}
+		}
+	})
+	_ = room
+	fmt.Println(nitro.ErrBroadcastPostback != nil)
+	// Output: true
 }

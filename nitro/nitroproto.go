@@ -125,6 +125,10 @@ func (cx *Context) openPickle(pickle []byte) (bert.Term, error) {
 // event handler sends back when the user fires it. postback is any term
 // (package bert), trigger the id of the element that fires it.
 func (cx *Context) Pickle(postback bert.Term, trigger string) string {
+	if cx.broadcast {
+		cx.refused = true // Broadcast refuses to send it
+		return ""
+	}
 	ev := bert.Tuple(bert.Atom("ev"), bert.BinString(cx.path), postback, bert.BinString(trigger), bert.Atom("event"))
 	var buf [256]byte
 	payload := bert.Append(buf[:0], ev)

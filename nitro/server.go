@@ -105,6 +105,7 @@ type Server struct {
 
 type counters struct {
 	conns, opened, messages, badFrames, badPickles, panics, slow atomic.Int64
+	broadcastIDs                                                 atomic.Uint64
 }
 
 // Stats counts what a server has done.
