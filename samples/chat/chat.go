@@ -2,9 +2,7 @@ package main
 
 import (
 	"encoding/hex"
-	"net/url"
 	"strings"
-	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -20,8 +18,11 @@ import (
 // Room is the chat page, N2O's sample index page: the room's history,
 // who is in it, a message box, an upload. Messages reach everyone in the
 // room through pub/sub, the sender included: the sender's own page shows
-// its message only when its push comes back, after the message is on
-// disk.
+// its message only when it comes back, after the message is on disk.
+//
+// Every page of a room shows a message the same way, so a message is
+// rendered once and broadcast as JavaScript (nitro.Context.Broadcast):
+// the pages write it out without running their Event.
 type Room struct {
 	Store    Store
 	Presence *Presence
@@ -31,23 +32,7 @@ type Room struct {
 	FilesPath string
 	// HistoryLen is how many messages a page shows on entry.
 	HistoryLen int
-
-	rendered renderCache
 }
-
-// The messages published on a room's topic, as records.
-type (
-	// Joined: User came into the room (their first connection there).
-	Joined struct {
-		_    struct{} `bert:"joined"`
-		User string
-	}
-	// Left: User's last connection in the room closed.
-	Left struct {
-		_    struct{} `bert:"left"`
-		User string
-	}
-)
 
 // maxMessage bounds a message, in characters.
 const maxMessage = 2000
@@ -144,7 +129,10 @@ func (p *Room) Event(cx *nitro.Context, ev any) {
 		}
 		users, arrived := p.Presence.Join(cx, room, user)
 		if arrived {
-			cx.Publish(topic(room), Joined{User: user})
+			p.broadcast(cx, room, func(bc *nitro.Context) {
+				actions.Remove(bc, memberID(user))
+				actions.InsertBottom(bc, "members", memberItem(user))
+			})
 		}
 		actions.Update(cx, "members", p.memberList(users))
 		actions.Focus(cx, "message")
@@ -156,8 +144,6 @@ func (p *Room) Event(cx *nitro.Context, ev any) {
 			cx.ClearSession()
 			actions.Redirect(cx, p.LoginPath)
 		}
-	case nitro.Push:
-		p.push(cx, e.Msg)
 	case nitro.Uploaded:
 		user, room, ok := p.room(cx)
 		if !ok {
@@ -167,7 +153,7 @@ func (p *Room) Event(cx *nitro.Context, ev any) {
 		p.post(cx, room, Message{User: user, Text: "uploaded", File: e.Name})
 	case nitro.Exit:
 		if room, gone := p.Presence.Leave(cx); gone != "" {
-			p.publish(cx, room, Left{User: gone})
+			p.broadcast(cx, room, func(bc *nitro.Context) { actions.Remove(bc, memberID(gone)) })
 		}
 	}
 }
@@ -192,8 +178,8 @@ func (p *Room) say(cx *nitro.Context, text string) {
 	}
 }
 
-// post stores m in room and then publishes it: what anyone sees, the
-// sender included, is on disk.
+// post stores m in room and then sends it to the room: what anyone sees,
+// the sender included, is on disk.
 func (p *Room) post(cx *nitro.Context, room string, m Message) bool {
 	m.Time = time.Now().UnixMilli()
 	m, err := p.Store.Append(room, m)
@@ -202,58 +188,23 @@ func (p *Room) post(cx *nitro.Context, room string, m Message) bool {
 		actions.Alert(cx, "Your message could not be saved; please try again.")
 		return false
 	}
-	p.publish(cx, room, m)
+	p.broadcast(cx, room, func(bc *nitro.Context) { actions.InsertBottom(bc, "history", p.item(m)) })
 	return true
 }
 
-func (p *Room) publish(cx *nitro.Context, room string, msg any) {
-	if err := cx.Publish(topic(room), msg); err != nil {
-		cx.Logger().Error("chat: publishing", "room", room, "err", err)
+// broadcast sends to every page of room what render shows.
+func (p *Room) broadcast(cx *nitro.Context, room string, render func(bc *nitro.Context)) {
+	if err := cx.Broadcast(topic(room), render); err != nil {
+		cx.Logger().Error("chat: broadcasting", "room", room, "err", err)
 	}
 }
 
-// push shows what was published in the room.
-func (p *Room) push(cx *nitro.Context, t bert.Term) {
-	switch {
-	case t.Is("msg", 6):
-		var m Message
-		if err := bert.FromTerm(t, &m); err != nil {
-			cx.Logger().Warn("chat: a bad message", "err", err)
-			return
-		}
-		// Every connection of the room gets the same JavaScript: the
-		// first to need it renders it, the others reuse it.
-		js, ok := p.rendered.get(m.Seq)
-		if !ok {
-			js = cx.Capture(func() { actions.InsertBottom(cx, "history", p.item(m)) })
-			p.rendered.put(m.Seq, js)
-		}
-		cx.WireBytes(js)
-	case t.Is("joined", 2):
-		user := t.At(1).Text()
-		actions.Remove(cx, memberID(user))
-		actions.InsertBottom(cx, "members", memberItem(user))
-	case t.Is("left", 2):
-		actions.Remove(cx, memberID(t.At(1).Text()))
-	}
-}
+// item renders one message of the history (message.templ).
+func (p *Room) item(m Message) templ.Component { return messageItem(m, p.FilesPath) }
 
-// item renders one message of the history: its text, or the link to the
-// file it announces, always escaped.
-func (p *Room) item(m Message) templ.Component {
-	body := []templ.Component{
-		elements.Span{Attrs: elements.Attrs{Class: "time"}, Text: time.UnixMilli(m.Time).UTC().Format("15:04")},
-		elements.Span{Attrs: elements.Attrs{Class: "author"}, Text: m.User},
-	}
-	if m.File != "" {
-		body = append(body,
-			elements.Span{Attrs: elements.Attrs{Class: "text"}, Text: m.Text + " "},
-			elements.Link{Href: p.FilesPath + url.PathEscape(m.File), Text: m.File, Target: "_blank", Rel: "noopener"})
-	} else {
-		body = append(body, elements.Span{Attrs: elements.Attrs{Class: "text"}, Text: m.Text})
-	}
-	return elements.Li{Body: body}
-}
+// clock is a message's time as the history shows it: hours and minutes,
+// UTC.
+func clock(ms int64) string { return time.UnixMilli(ms).UTC().Format("15:04") }
 
 func (p *Room) memberList(users []string) templ.Component {
 	items := make([]templ.Component, len(users))
@@ -269,38 +220,4 @@ func memberID(user string) string { return "member-" + hex.EncodeToString([]byte
 
 func memberItem(user string) templ.Component {
 	return elements.Li{Attrs: elements.Attrs{ID: memberID(user)}, Text: user}
-}
-
-// renderCache keeps the JavaScript that shows the latest messages, by
-// sequence number, so that a message published to a thousand connections
-// is rendered once. It is safe for concurrent use.
-type renderCache struct {
-	mu   sync.Mutex
-	js   map[uint64][]byte
-	ring [256]uint64 // the keys, oldest evicted first
-	next int
-}
-
-func (c *renderCache) get(seq uint64) ([]byte, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	js, ok := c.js[seq]
-	return js, ok
-}
-
-func (c *renderCache) put(seq uint64, js []byte) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.js == nil {
-		c.js = make(map[uint64][]byte, len(c.ring))
-	}
-	if _, ok := c.js[seq]; ok {
-		return
-	}
-	if old := c.ring[c.next]; old != 0 {
-		delete(c.js, old)
-	}
-	c.ring[c.next] = seq
-	c.next = (c.next + 1) % len(c.ring)
-	c.js[seq] = js
 }

@@ -26,6 +26,7 @@ var (
 	loadFanout   = flag.Int("chat.fanout", 1000, "broadcast: clients in the room")
 	loadRounds   = flag.Int("chat.rounds", 20, "broadcast: rounds")
 	loadProfile  = flag.String("chat.profile", "", "write the server's CPU profile to this file")
+	loadMem      = flag.String("chat.memprofile", "", "write the server's allocation profile to this file")
 )
 
 // cpu returns the process's user+system CPU time, from /proc.
@@ -47,10 +48,17 @@ func mustLoadServer(tb testing.TB) *child {
 		tb.Skip("a load measurement: run with -chat.load")
 	}
 	dir := tb.TempDir()
-	if *loadProfile == "" {
+	var args []string
+	if *loadProfile != "" {
+		args = append(args, "-cpuprofile", *loadProfile)
+	}
+	if *loadMem != "" {
+		args = append(args, "-memprofile", *loadMem)
+	}
+	if len(args) == 0 {
 		return mustStart(tb, mustBuild(tb, dir), dir+"/data")
 	}
-	p := mustStart(tb, mustBuild(tb, dir), dir+"/data", "-cpuprofile", *loadProfile)
+	p := mustStart(tb, mustBuild(tb, dir), dir+"/data", args...)
 	tb.Cleanup(p.stop) // runs before the kill: the profile is written
 	return p
 }

@@ -27,7 +27,11 @@ func main() {
 	addr := flag.String("addr", "localhost:8000", "address to listen on (ADDR overrides it)")
 	data := flag.String("data", "./data", "directory of the history, the uploads and the dev keys")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile to this file, until shutdown")
+	memprofile := flag.String("memprofile", "", "write a profile of the allocations to this file at shutdown")
 	flag.Parse()
+	if *memprofile != "" {
+		defer writeHeapProfile(*memprofile)
+	}
 	if *cpuprofile != "" {
 		f, err := os.Create(*cpuprofile)
 		if err == nil {
@@ -46,6 +50,19 @@ func main() {
 		slog.Error("chat", "err", err)
 		pprof.StopCPUProfile()
 		os.Exit(1)
+	}
+}
+
+// writeHeapProfile writes the allocation profile (go tool pprof
+// -sample_index=alloc_space) to path.
+func writeHeapProfile(path string) {
+	f, err := os.Create(path)
+	if err == nil {
+		err = pprof.Lookup("allocs").WriteTo(f, 0)
+		f.Close()
+	}
+	if err != nil {
+		slog.Error("chat: writing the allocation profile", "err", err)
 	}
 }
 
