@@ -1,0 +1,100 @@
+package nitro_test
+
+import (
+	"errors"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/nitrogo/framework/nitro"
+	"github.com/nitrogo/framework/nitro/bert"
+)
+
+// broadcaster is a room: Init joins "room" and wires a button; the
+// button's postback broadcasts the text of its Msg, publishes a push
+// after it and broadcasts again, so that order can be checked; the
+// direct message {bad} asks for a broadcast carrying a postback.
+type broadcaster struct{ pushes atomic.Int64 }
+
+func (b *broadcaster) Event(cx *nitro.Context, ev any) {
+	switch e := ev.(type) {
+	case nitro.Init:
+		if err := cx.Subscribe("room"); err != nil {
+			panic(err)
+		}
+		wire(cx, "say", bert.Atom("say"))
+	case nitro.Postback:
+		cx.Broadcast("room", func(bc *nitro.Context) { bc.Wire("one(" + bc.NewID() + ");") })
+		cx.Publish("room", bert.Atom("two"))
+		cx.Broadcast("room", func(bc *nitro.Context) { bc.Wire("three();") })
+		cx.Wire("said();")
+	case nitro.Push:
+		b.pushes.Add(1)
+		cx.Wire("push(" + e.Msg.Atom() + ");")
+	case nitro.Direct:
+		err := cx.Broadcast("room", func(bc *nitro.Context) {
+			bc.Wire("before();")
+			bc.Wire(bc.Pickle(bert.Atom("x"), "btn"))
+		})
+		cx.SetResult(bert.Atom(map[bool]string{true: "refused", false: "sent"}[errors.Is(err, nitro.ErrBroadcastPostback)]))
+	}
+}
+
+func TestBroadcast(t *testing.T) {
+	page := &broadcaster{}
+	srv := mustServer(t, nitro.Config{}, map[string]nitro.Page{"/": page})
+	a, b := srv.Dial("/"), srv.Dial("/")
+	a.Init()
+	b.Init()
+
+	// The sender: its reply, then the room's three messages, in order.
+	got := []string{a.Click("say").JS}
+	for len(got) < 4 {
+		got = append(got, a.ReadIO().JS)
+	}
+	want := []string{"said();", "one(nitro-b1);", "push(two);", "three();"}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("sender got %q, want %q", got, want)
+	}
+	got = got[:0]
+	for len(got) < 3 {
+		got = append(got, b.ReadIO().JS)
+	}
+	if strings.Join(got, " ") != strings.Join(want[1:], " ") {
+		t.Errorf("other page got %q, want %q", got, want[1:])
+	}
+	// Only the Publish ran the pages' Event.
+	if n := page.pushes.Load(); n != 2 {
+		t.Errorf("Event saw %d pushes, want 2 (one per page: broadcasts do not run it)", n)
+	}
+
+	// A broadcast that seals a postback is refused, and nothing is sent.
+	if io := a.Direct(bert.Atom("bad")); !io.Data.At(1).IsAtom("refused") {
+		t.Fatalf("broadcast with a postback: got %v, want refused", io.Data)
+	}
+	a.Click("say") // reads the reply
+	if js := b.ReadIO().JS; js != "one(nitro-b2);" {
+		t.Errorf("after the refused broadcast, b got %q first, want the next broadcast", js)
+	}
+}
+
+func TestBroadcastJSON(t *testing.T) {
+	page := nitro.PageFunc(func(cx *nitro.Context, ev any) {
+		if _, ok := ev.(nitro.Direct); ok {
+			cx.Subscribe("news")
+			cx.SetFormatter(nitro.JSON)
+		}
+	})
+	srv := mustServer(t, nitro.Config{}, map[string]nitro.Page{"/": page})
+	c := srv.Dial("/")
+	c.Send(bert.Tuple(bert.Atom("direct"), bert.Atom("json")))
+	c.Read() // the direct's reply, already JSON
+	if err := srv.Broadcast("news", []byte("go();")); err != nil {
+		t.Fatal(err)
+	}
+	f := c.Read()
+	want := `{"t":104,"v":[{"t":100,"v":"io"},{"t":109,"v":"go();"},{"t":109,"v":""}]}`
+	if f.Text || string(f.Data) != want {
+		t.Errorf("broadcast to a JSON page:\n got %s\nwant %s", f.Data, want)
+	}
+}
