@@ -6,33 +6,47 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
-	"strconv"
 	"strings"
 	"time"
 )
 
-// child is the server under test, in a process of its own.
+// child is the server under test, always a process of its own, so that
+// its CPU time and memory (from /proc) are the server's and not the
+// load's. The tool may have started it (the built-in server, the chat
+// sample) or not (-url).
 type child struct {
-	cmd  *exec.Cmd // nil for a server the tool did not start
-	addr string
-	pid  int // 0: unknown, no CPU figures
+	cmd     *exec.Cmd     // nil for a server the tool did not start
+	addr    string        // host:port, loopback
+	pid     int           // 0: unknown, no CPU or memory figures
+	what    string        // for the report: "built-in", "chat sample", the URL
+	builtin bool          // the tool's own server, which tells its Go memory statistics
+	dir     string        // a directory the tool made for it, removed on stop
+	exited  chan struct{} // closed when a server the tool started has exited
 }
 
-// serverProfile, when set, makes the server write a CPU profile there.
-var serverProfile string
+// start starts cmd as the server; one goroutine waits for its end.
+func (c *child) start(cmd *exec.Cmd) error {
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	c.cmd, c.pid, c.exited = cmd, cmd.Process.Pid, make(chan struct{})
+	go func() { cmd.Wait(); close(c.exited) }()
+	return nil
+}
 
-func startServer() (*child, error) {
+// startServer starts the built-in server (nitro-bench serve) and reads
+// the address it listens on.
+func startServer(profile string) (*child, error) {
 	exe, err := os.Executable()
 	if err != nil {
 		return nil, err
 	}
 	args := []string{"serve", "-addr", "127.0.0.1:0"}
-	if serverProfile != "" {
-		args = append(args, "-cpuprofile", serverProfile)
+	if profile != "" {
+		args = append(args, "-cpuprofile", profile)
 	}
 	cmd := exec.Command(exe, args...)
 	cmd.Stderr = os.Stderr
@@ -40,88 +54,75 @@ func startServer() (*child, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := cmd.Start(); err != nil {
+	c := &child{what: "built-in", builtin: true}
+	if err := c.start(cmd); err != nil {
 		return nil, err
 	}
 	line, err := bufio.NewReader(out).ReadString('\n')
 	if err != nil {
-		cmd.Process.Kill()
-		return nil, fmt.Errorf("server did not start: %v", err)
+		c.kill()
+		return nil, fmt.Errorf("the built-in server did not start: %v", err)
 	}
-	addr := strings.TrimSpace(strings.TrimPrefix(line, "listening "))
-	if err := loopbackOnly(addr); err != nil {
-		cmd.Process.Kill()
+	c.addr = strings.TrimSpace(strings.TrimPrefix(line, "listening "))
+	if err := loopbackOnly(c.addr); err != nil {
+		c.kill()
 		return nil, err
 	}
-	return &child{cmd: cmd, addr: addr, pid: cmd.Process.Pid}, nil
+	return c, nil
 }
 
+// stop asks a server the tool started to end (so that it writes its
+// profile), and kills it if it has not within 10 s.
 func (c *child) stop() {
-	if c.cmd == nil {
+	defer c.cleanup()
+	if c.exited == nil {
 		return
 	}
 	c.cmd.Process.Signal(os.Interrupt)
-	done := make(chan struct{})
-	go func() { c.cmd.Wait(); close(done) }()
 	select {
-	case <-done:
-	case <-time.After(5 * time.Second):
+	case <-c.exited:
+	case <-time.After(10 * time.Second):
 		c.cmd.Process.Kill()
+		<-c.exited
 	}
 }
 
-// loopbackOnly refuses any target but this machine's loopback.
-func loopbackOnly(addr string) error {
-	host, _, err := net.SplitHostPort(addr)
-	if err != nil {
-		return err
+// kill ends a server that failed to start.
+func (c *child) kill() {
+	defer c.cleanup()
+	if c.exited != nil {
+		c.cmd.Process.Kill()
+		<-c.exited
 	}
-	ip := net.ParseIP(host)
-	if ip == nil || !ip.IsLoopback() {
-		return errors.New("refusing a non-loopback target: " + addr)
-	}
-	return nil
 }
 
-// cpu returns the process's user+system CPU time, from /proc.
+func (c *child) cleanup() {
+	if c.dir != "" {
+		os.RemoveAll(c.dir)
+	}
+}
+
+// cpu returns the server's user+system CPU time.
 func (c *child) cpu() (time.Duration, error) {
 	if c.pid == 0 {
-		return 0, errors.New("no server pid")
+		return 0, errors.New("no server pid (give -pid)")
 	}
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", c.pid))
-	if err != nil {
-		return 0, err
-	}
-	// Fields after the command name (which may hold spaces) start at ')'.
-	f := strings.Fields(string(b[strings.LastIndexByte(string(b), ')')+2:]))
-	utime, _ := strconv.ParseInt(f[11], 10, 64)
-	stime, _ := strconv.ParseInt(f[12], 10, 64)
-	const hz = 100 // USER_HZ on Linux
-	return time.Duration(utime+stime) * time.Second / hz, nil
+	return procCPU(c.pid)
 }
 
-// rss returns the process's resident memory in bytes, from /proc.
+// rss returns the server's resident memory in bytes.
 func (c *child) rss() (int64, error) {
 	if c.pid == 0 {
-		return 0, errors.New("no server pid")
+		return 0, errors.New("no server pid (give -pid)")
 	}
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", c.pid))
-	if err != nil {
-		return 0, err
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if rest, ok := strings.CutPrefix(line, "VmRSS:"); ok {
-			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
-			return kb << 10, err
-		}
-	}
-	return 0, errors.New("no VmRSS")
+	return procRSS(c.pid)
 }
 
-// mem asks the server for its Go memory statistics.
+// mem asks the built-in server for its Go memory statistics, after two
+// collections if gc.
 func (c *child) mem(gc bool) (memReport, error) {
 	var m memReport
-	if c.cmd == nil {
+	if !c.builtin {
 		return m, errors.New("not the built-in server")
 	}
 	url := "http://" + c.addr + "/debug/mem"
@@ -136,7 +137,7 @@ func (c *child) mem(gc bool) (memReport, error) {
 	return m, json.NewDecoder(resp.Body).Decode(&m)
 }
 
-// fetch saves what the server serves at path to file.
+// fetch saves what the built-in server serves at path to file.
 func (c *child) fetch(path, file string) error {
 	resp, err := http.Get("http://" + c.addr + path)
 	if err != nil {
@@ -147,7 +148,6 @@ func (c *child) fetch(path, file string) error {
 	if err != nil {
 		return err
 	}
-	defer f.Close()
 	_, err = io.Copy(f, resp.Body)
-	return err
+	return errors.Join(err, f.Close())
 }

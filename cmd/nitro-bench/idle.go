@@ -1,104 +1,108 @@
 package main
 
 import (
-	"flag"
-	"fmt"
-	"runtime"
+	"errors"
+	"io"
+	"net/url"
 	"time"
 )
 
-var heapProfile string
-
-// idle opens many connections that init and then stay quiet, and reports
-// the server's resident memory per connection.
-func idle(args []string) error {
-	fs := flag.NewFlagSet("idle", flag.ExitOnError)
-	conns := fs.Int("conns", 10000, "idle connections")
-	settle := fs.Duration("settle", 3*time.Second, "wait before reading memory")
-	fs.StringVar(&heapProfile, "heapprofile", "", "write the server's heap profile, with the connections open, to this file")
-	fs.Parse(args)
-	if *conns > 200_000 {
-		return fmt.Errorf("conns %d: at most 200000", *conns)
+// idle opens many connections that init and then stay quiet, as pages
+// left open in tabs, and reports the server's resident memory per
+// connection. Its events are the connections: their rate and latency are
+// those of opening one (first paint with -url, socket, init). With -url,
+// measure a server freshly started: one that has run other loads holds
+// memory it will reuse, and shows less per connection than it costs.
+func idle(args []string, out io.Writer) error {
+	o := newOptions("idle", "idle connections: pages opened, then left quiet; the server's memory per connection", 10000, 3*time.Second)
+	o.fs.Lookup("duration").Usage = "how long the connections stay quiet before the server's memory is read"
+	o.fs.Lookup("warmup").Usage = "wait after the first connection before the baseline is read"
+	o.warmup = 3 * time.Second
+	o.fs.Lookup("warmup").DefValue = "3s"
+	o.fs.IntVar(&o.clients, "conns", o.clients, "the same as -clients")
+	o.fs.DurationVar(&o.duration, "settle", o.duration, "the same as -duration")
+	heapProfile := o.fs.String("heapprofile", "", "built-in server: write its heap profile, with the connections open, to this file")
+	if err := o.parse(args); err != nil {
+		return err
 	}
-	raiseFileLimit()
-	srv, err := startServer()
+	if o.target != nil && o.pid == 0 {
+		return errors.New("idle measures the server's memory: give -pid with -url")
+	}
+	srv, err := o.server()
 	if err != nil {
 		return err
 	}
 	defer srv.stop()
+	if *heapProfile != "" && !srv.builtin {
+		return errors.New("-heapprofile: the built-in server only")
+	}
+	if err := checkFiles(o.clients+1, srv); err != nil {
+		return err
+	}
+	b := newBrowser(o.timeout)
+	page, paint := o.target, true
+	if page == nil {
+		page, paint = &url.URL{Host: srv.addr, Path: "/bench"}, false
+	}
+	open := func(int) (*client, error) {
+		c, err := b.visit(page, paint, "-")
+		if err == nil {
+			go c.drain() // answer the server's pings while idle, as a browser does
+		}
+		return c, err
+	}
 
-	// One connection first, so that what every server pays once (code
-	// pages, pools, the first goroutines) is in the baseline.
-	warm, err := dial(srv.addr, "/bench")
+	// One connection first, so that what a server pays once (code pages,
+	// pools, the first goroutines) is in the baseline.
+	warm, err := open(0)
 	if err != nil {
 		return err
 	}
-	if err := warm.init(); err != nil {
+	defer warm.ws.Close()
+	time.Sleep(o.warmup)
+	r := newResult(o, srv, "connection", "open and init")
+	if r.RSSBefore, err = srv.rss(); err != nil {
 		return err
 	}
-	time.Sleep(*settle)
-	before, err := srv.rss()
+	memBefore, _ := srv.mem(false)
+	a := srv.snapshot()
+	cs, took, err := b.connect(srv, o.clients, open)
 	if err != nil {
 		return err
 	}
-	memBefore, err := srv.mem(false)
-	if err != nil {
+	defer closeAll(cs)
+	r.measured(a, srv.snapshot(), int64(len(cs)), took)
+	r.AllocsPerEvent, r.BytesPerEvent, r.GCs = 0, 0, 0 // of opening, not of holding: left out
+	time.Sleep(o.duration)
+	if r.RSSAfter, err = srv.rss(); err != nil {
 		return err
 	}
-	cs := make([]*client, 0, *conns)
-	for i := 0; i < *conns; i++ {
-		c, err := dial(srv.addr, "/bench")
+	n := float64(o.clients)
+	r.BytesPerConnection = float64(r.RSSAfter-r.RSSBefore) / n
+	if srv.builtin {
+		memAfter, err := srv.mem(false)
 		if err != nil {
-			return fmt.Errorf("connection %d: %v", i, err)
-		}
-		if err := c.init(); err != nil {
-			return fmt.Errorf("connection %d: %v", i, err)
-		}
-		// Answer the server's pings while idle, as a browser does.
-		go func() {
-			for {
-				if _, _, err := c.ws.NextReader(); err != nil {
-					return
-				}
-			}
-		}()
-		c.ws.SetReadDeadline(time.Time{})
-		cs = append(cs, c)
-	}
-	time.Sleep(*settle)
-	after, err := srv.rss()
-	if err != nil {
-		return err
-	}
-	memAfter, err := srv.mem(false)
-	if err != nil {
-		return err
-	}
-	per := float64(after-before) / float64(*conns)
-	fmt.Printf("idle: %d connections (initialised, then quiet)\n", *conns)
-	fmt.Printf("server RSS: %.1f MiB before, %.1f MiB after: %.0f bytes = %.1f KiB per connection\n",
-		float64(before)/(1<<20), float64(after)/(1<<20), per, per/1024)
-	n := float64(*conns)
-	fmt.Printf("of which Go heap %.0f B, stacks %.0f B per connection; goroutines %d -> %d\n",
-		float64(memAfter.Heap-memBefore.Heap)/n, float64(memAfter.Stack-memBefore.Stack)/n, memBefore.Goroutines, memAfter.Goroutines)
-	// Then as the server settles: collections shrink the stacks of idle
-	// goroutines, and freed memory goes back to the OS.
-	if heapProfile != "" {
-		if err := srv.fetch("/debug/pprof/heap", heapProfile); err != nil {
 			return err
 		}
+		r.HeapPerConnection = float64(int64(memAfter.Heap)-int64(memBefore.Heap)) / n
+		r.StackPerConnection = float64(int64(memAfter.Stack)-int64(memBefore.Stack)) / n
+		r.Goroutines = memAfter.Goroutines
+		if *heapProfile != "" {
+			if err := srv.fetch("/debug/pprof/heap", *heapProfile); err != nil {
+				return err
+			}
+		}
+		// Then as the server settles on its own within minutes:
+		// collections shrink idle goroutines' stacks, and freed memory
+		// goes back to the OS.
+		if _, err := srv.mem(true); err != nil {
+			return err
+		}
+		settled, err := srv.rss()
+		if err != nil {
+			return err
+		}
+		r.SettledBytesPerConnection = float64(settled-r.RSSBefore) / n
 	}
-	memSettled, err := srv.mem(true)
-	if err != nil {
-		return err
-	}
-	settled, err := srv.rss()
-	if err != nil {
-		return err
-	}
-	per = float64(settled-before) / n
-	fmt.Printf("settled (after GC): RSS %.1f MiB: %.0f bytes = %.1f KiB per connection; Go heap %.0f B, stacks %.0f B per connection\n",
-		float64(settled)/(1<<20), per, per/1024, float64(memSettled.Heap-memBefore.Heap)/n, float64(memSettled.Stack-memBefore.Stack)/n)
-	runtime.KeepAlive(cs)
-	return nil
+	return r.print(out, o.json)
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	pprofhttp "net/http/pprof"
@@ -36,7 +37,9 @@ var benchPage = nitro.PageFunc(func(cx *nitro.Context, ev any) {
 	}
 })
 
-func serve(args []string) error {
+// serve runs the built-in server until SIGINT or SIGTERM: the pages the
+// modes drive, on a loopback address it prints as "listening ADDR".
+func serve(args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("serve", flag.ExitOnError)
 	addr := fs.String("addr", "127.0.0.1:0", "listen address (loopback)")
 	profile := fs.String("cpuprofile", "", "write a CPU profile of the server to this file")
@@ -50,7 +53,7 @@ func serve(args []string) error {
 		pprof.StartCPUProfile(f)
 		defer pprof.StopCPUProfile()
 	}
-	raiseFileLimit()
+	raiseFileLimit(maxClients + fileReserve)
 	ring, err := benchKeys()
 	if err != nil {
 		return err
@@ -68,6 +71,7 @@ func serve(args []string) error {
 	mux.Handle("/ws/bench", srv.Handler(benchPage))
 	mux.Handle("/ws/room", srv.Handler(roomPage))
 	mux.Handle("/ws/floor", floorHandler())
+	mux.Handle("/ws/floor/room", floorRoom())
 	mux.HandleFunc("/debug/pprof/heap", pprofhttp.Index)
 	mux.HandleFunc("/debug/mem", func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Query().Get("gc") != "" {
@@ -82,7 +86,10 @@ func serve(args []string) error {
 		runtime.ReadMemStats(&m)
 		json.NewEncoder(w).Encode(memReport{Goroutines: runtime.NumGoroutine(), Heap: m.HeapInuse, Stack: m.StackInuse, Sys: m.Sys, Mallocs: m.Mallocs, Bytes: m.TotalAlloc, GCs: m.NumGC})
 	})
-	fmt.Printf("listening %s\n", ln.Addr())
+	if err := loopbackOnly(ln.Addr().String()); err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "listening %s\n", ln.Addr())
 	go http.Serve(ln, mux)
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, syscall.SIGINT, syscall.SIGTERM)
@@ -96,16 +103,6 @@ func benchKeys() (*nitro.KeyRing, error) {
 		return nil, err
 	}
 	return nitro.NewKeyRing(k)
-}
-
-// raiseFileLimit lifts the soft limit on open files to the hard one:
-// thousands of sockets need it.
-func raiseFileLimit() {
-	var lim syscall.Rlimit
-	if syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim) == nil && lim.Cur < lim.Max {
-		lim.Cur = lim.Max
-		syscall.Setrlimit(syscall.RLIMIT_NOFILE, &lim)
-	}
 }
 
 // memReport is what /debug/mem tells of the server's memory.
