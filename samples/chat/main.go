@@ -6,8 +6,9 @@
 //	go run ./samples/chat -addr :9000 -data /var/lib/chat
 //
 // ADDR, when set, overrides -addr (nitro-dev passes it). Everything the
-// app keeps is under -data: the history (chat.db, a bbolt file), the
-// uploads (uploads/) and the development keys (keys).
+// app keeps is under -data: the history (chat.db, a bbolt file, and its
+// journal, chat.db.journal0 and chat.db.journal1), the uploads (uploads/)
+// and the development keys (keys).
 package main
 
 import (
