@@ -300,7 +300,11 @@ func (c *conn) tooSlow() {
 	}
 	c.srv.stats.slow.Add(1)
 	c.srv.log.Warn("nitro: closing a connection too far behind", "sid", c.cx.sid, "path", c.cx.path, "queued", c.queueLimit())
-	go c.shut(websocket.ClosePolicyViolation, "too far behind")
+	// The browser is not reading what is already on its way, so a close
+	// frame behind it would not arrive either: close the socket (the
+	// browser sees 1006 and reconnects). Closing also ends a data write
+	// the worker may be blocked in.
+	c.ws.Close()
 }
 
 // shut sends a close frame and closes the socket; the reader cleans up.

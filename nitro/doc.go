@@ -62,7 +62,7 @@
 // Context, so a Context needs no locking, and must not be used by other
 // goroutines. Different connections run in parallel. Publishing never
 // waits for a subscriber: a connection whose browser falls SendQueue
-// messages behind is closed (1008) and its page reconnects. The Bus, the
+// messages behind is closed and its page reconnects. The Bus, the
 // Store, the Cache, the Supervisor and the Server are safe for concurrent
 // use.
 //

@@ -172,7 +172,8 @@ func (b *MemoryBus) leave(topic string, s Subscriber) {
 }
 
 // Publish implements Bus. It returns nil: a subscriber that refuses msg
-// is counted in Stats and logged, and never fails the publisher.
+// is counted in Stats and logged (one that returns ErrClosed, on its way
+// out, is not), and never fails the publisher.
 func (b *MemoryBus) Publish(topic string, msg bert.Term) error {
 	b.mu.RLock()
 	subs := b.topics[topic]
@@ -181,7 +182,11 @@ func (b *MemoryBus) Publish(topic string, msg bert.Term) error {
 	var ok uint64
 	for _, s := range subs {
 		if err := s.Deliver(topic, msg); err != nil {
-			b.drop(topic, err)
+			// A subscriber closing (a page leaving, the server shutting
+			// down) has not dropped anything it will ever see: not logged.
+			if !errors.Is(err, ErrClosed) {
+				b.drop(topic, err)
+			}
 			continue
 		}
 		ok++

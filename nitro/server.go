@@ -47,8 +47,9 @@ type Config struct {
 	// closes the connection with 1009. Zero means 1 MiB.
 	ReadLimit int64
 	// SendQueue is how many replies and deliveries may wait for a slow
-	// browser; past that the connection is closed as too far behind
-	// (1008), and its page reconnects. Zero means 256.
+	// browser; past that the connection is closed as too far behind (at
+	// once, without a close frame, which could not get past what the
+	// browser has not read), and its page reconnects. Zero means 256.
 	SendQueue int
 	// ReadTimeout closes a connection silent for that long. The browser
 	// sends PING every 5 s. Zero means 60 s.

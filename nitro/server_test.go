@@ -427,8 +427,8 @@ func TestPubSubStalledSubscriber(t *testing.T) {
 	if slowest > time.Second {
 		t.Errorf("a Publish took %v: the stalled subscriber blocked the publisher", slowest)
 	}
-	// The stalled client never reads, so it cannot see its close frame;
-	// the server's count says it was closed.
+	// The stalled client never reads, so it cannot see its socket close;
+	// the server's count says it was closed, at once.
 	waitFor(t, func() bool { return srv.Stats().SlowClosed == 1 })
 	if got := srv.Stats().Connections; got != 2 {
 		t.Errorf("connections open: got %d, want 2", got)

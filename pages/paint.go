@@ -48,6 +48,9 @@ func (a *App) paint(w http.ResponseWriter, r *http.Request, path string, lp live
 	// (the socket's init renders Main again and wires it), so it seals no
 	// pickles and gives elements no ids they do not have.
 	if err := a.layout(title, head, body).Render(r.Context(), buf); err != nil {
+		if r.Context().Err() != nil {
+			return // the browser went away: nothing to answer, nothing wrong
+		}
 		cx.Logger().Error("pages: first paint failed", "err", err)
 		http.Error(w, "the page could not be rendered", http.StatusInternalServerError)
 		return
