@@ -40,8 +40,18 @@ type Context struct {
 	ids     uint32       // the last id NewID gave
 	locals  map[any]any  // what packages keep on the Context (Local)
 
+	opened openedPickle // the last pickle opened (openPickle)
+
 	broadcast bool // rendering for Broadcast: no session, no postbacks
 	refused   bool // a postback was asked for on a broadcast's Context
+}
+
+// openedPickle is a pickle that opened, with what it held.
+type openedPickle struct {
+	pickle []byte
+	sid    string
+	expiry int64 // Unix seconds
+	ev     bert.Term
 }
 
 type ctxKey struct{}

@@ -106,8 +106,18 @@ var ErrPicklePage = errors.New("nitro: pickle sealed for another page")
 
 // openPickle opens a postback pickle: {ev, Page, Postback, Trigger, Name}
 // sealed for this session and this page.
+//
+// The connection keeps the last pickle it opened: a page's buttons send
+// the same pickle on every click, and opening it again (base64, AES-GCM,
+// the decode) would give the same answer, the key ring being fixed for
+// the server's life. The session, the expiry and the bytes are checked
+// each time.
 func (cx *Context) openPickle(pickle []byte) (bert.Term, error) {
-	payload, err := cx.srv.keys.Open(nil, cx.sid, pickle, cx.srv.now())
+	now := cx.srv.now()
+	if k := &cx.opened; k.sid == cx.sid && now.Unix() < k.expiry && string(k.pickle) == string(pickle) {
+		return k.ev, nil
+	}
+	payload, expiry, err := cx.srv.keys.open(nil, cx.sid, pickle, now)
 	if err != nil {
 		return bert.Term{}, err
 	}
@@ -117,6 +127,9 @@ func (cx *Context) openPickle(pickle []byte) (bert.Term, error) {
 	}
 	if ev.At(1).Text() != cx.path {
 		return bert.Term{}, ErrPicklePage
+	}
+	if cx.conn != nil {
+		cx.opened = openedPickle{pickle: append(cx.opened.pickle[:0], pickle...), sid: cx.sid, expiry: expiry, ev: ev}
 	}
 	return ev, nil
 }

@@ -103,9 +103,15 @@ func (r *KeyRing) Seal(dst []byte, sid string, payload []byte, expires time.Time
 // the spare capacity of dst as scratch: with enough capacity it does not
 // allocate.
 func (r *KeyRing) Open(dst []byte, sid string, pickle []byte, now time.Time) ([]byte, error) {
+	out, _, err := r.open(dst, sid, pickle, now)
+	return out, err
+}
+
+// open is Open, and also returns the Unix second the pickle expires at.
+func (r *KeyRing) open(dst []byte, sid string, pickle []byte, now time.Time) ([]byte, int64, error) {
 	rawLen := pickleEncoding.DecodedLen(len(pickle))
 	if rawLen < pickleOverhead {
-		return dst, ErrPickleMalformed
+		return dst, 0, ErrPickleMalformed
 	}
 	plainLen := rawLen - pickleOverhead + pickleHead
 
@@ -116,31 +122,31 @@ func (r *KeyRing) Open(dst []byte, sid string, pickle []byte, now time.Time) ([]
 	m, err := pickleEncoding.Decode(raw, pickle)
 	// The base64 decoder skips '\r' and '\n'; refuse them by the length.
 	if err != nil || pickleEncoding.EncodedLen(m) != len(pickle) {
-		return dst, ErrPickleMalformed
+		return dst, 0, ErrPickleMalformed
 	}
 
 	id := raw[0]
 	aead := r.aeads[id]
 	if aead == nil {
-		return dst, &PickleError{Reason: ErrPickleKey, KeyID: id}
+		return dst, 0, &PickleError{Reason: ErrPickleKey, KeyID: id}
 	}
 	plain, err := aead.Open(buf[n:n], nil, raw[1:], raw[:1])
 	if err != nil {
-		return dst, ErrPickleForged
+		return dst, 0, ErrPickleForged
 	}
 
 	expiry := int64(binary.BigEndian.Uint64(plain))
 	sidLen := int(plain[8])
 	if pickleHead+sidLen > len(plain) {
-		return dst, ErrPickleMalformed // genuine yet inconsistent: not ours
+		return dst, 0, ErrPickleMalformed // genuine yet inconsistent: not ours
 	}
 	// The sid is secret to other sessions: compare in constant time.
 	if len(sid) != sidLen || subtle.ConstantTimeCompare([]byte(sid), plain[pickleHead:pickleHead+sidLen]) != 1 {
-		return dst, ErrPickleSession
+		return dst, 0, ErrPickleSession
 	}
 	if now.Unix() >= expiry {
-		return dst, &PickleError{Reason: ErrPickleExpired, KeyID: id, Expired: time.Unix(expiry, 0)}
+		return dst, 0, &PickleError{Reason: ErrPickleExpired, KeyID: id, Expired: time.Unix(expiry, 0)}
 	}
 	payload := plain[pickleHead+sidLen:]
-	return buf[:n+copy(buf[n:n+len(payload)], payload)], nil
+	return buf[:n+copy(buf[n:n+len(payload)], payload)], expiry, nil
 }

@@ -216,6 +216,20 @@ func TestPicklesRefused(t *testing.T) {
 		})
 	}
 
+	// The connection keeps the last pickle it opened: a second click of
+	// the same button opens without AES, and must still expire.
+	t.Run("good twice", func(t *testing.T) {
+		before := len(rec.Events())
+		for range 2 {
+			alice.Postback("hello", good)
+			if io := alice.NextIO(); !strings.Contains(io.JS, "msg={greet,42}") {
+				t.Fatalf("got %q, want the greeting", io.JS)
+			}
+		}
+		if n := len(rec.Events()) - before; n != 2 {
+			t.Errorf("the page saw %d postbacks, want 2", n)
+		}
+	})
 	t.Run("expired", func(t *testing.T) {
 		clk.Add(2 * time.Hour)
 		alice.Postback("hello", good)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/hex"
+	"net/url"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -199,8 +200,24 @@ func (p *Room) broadcast(cx *nitro.Context, room string, render func(bc *nitro.C
 	}
 }
 
-// item renders one message of the history (message.templ).
-func (p *Room) item(m Message) templ.Component { return messageItem(m, p.FilesPath) }
+// item renders one message of the history: its time, its author, and its
+// text or the link to the file it announces, all escaped. (Elements are
+// values that render straight to the writer: a templ template of the same
+// markup made 9 allocations to their 7.)
+func (p *Room) item(m Message) templ.Component {
+	body := []templ.Component{
+		elements.Span{Attrs: elements.Attrs{Class: "time"}, Text: clock(m.Time)},
+		elements.Span{Attrs: elements.Attrs{Class: "author"}, Text: m.User},
+	}
+	if m.File != "" {
+		body = append(body,
+			elements.Span{Attrs: elements.Attrs{Class: "text"}, Text: m.Text + " "},
+			elements.Link{Href: p.FilesPath + url.PathEscape(m.File), Text: m.File, Target: "_blank", Rel: "noopener"})
+	} else {
+		body = append(body, elements.Span{Attrs: elements.Attrs{Class: "text"}, Text: m.Text})
+	}
+	return elements.Li{Body: body}
+}
 
 // clock is a message's time as the history shows it: hours and minutes,
 // UTC.
