@@ -24,10 +24,12 @@ var atomBroadcast = bert.Atom("nitro_js")
 // renders once and every connection only writes the bytes (Phoenix calls
 // this fastlane). Use it when every page shows the same thing, as a chat
 // room does; use Publish when pages differ (per-user content, state kept
-// in the page, postbacks). Both go through each connection's inbox, so a
-// page sees publications and broadcasts in the order they were sent. On a
-// bus shared by several nodes the JavaScript travels as the term
-// {nitro_js, JS}.
+// in the page, postbacks). A page sees publications and broadcasts in the
+// order they were sent: an idle connection is written to at once, from
+// the publisher's goroutine, with a write that does not wait (a large
+// topic is split across the processors); a busy one gets the broadcast
+// in its inbox, behind what it has queued. On a bus shared by several
+// nodes the JavaScript travels as the term {nitro_js, JS}.
 func (s *Server) Broadcast(topic string, js []byte) error {
 	return s.bus.Publish(topic, bert.Tuple(atomBroadcast, bert.Bin(js)))
 }

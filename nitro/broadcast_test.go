@@ -2,12 +2,15 @@ package nitro_test
 
 import (
 	"errors"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/nitrogo/framework/nitro"
 	"github.com/nitrogo/framework/nitro/bert"
+	"github.com/nitrogo/framework/nitro/nitrotest"
 )
 
 // broadcaster is a room: Init joins "room" and wires a button; the
@@ -97,4 +100,45 @@ func TestBroadcastJSON(t *testing.T) {
 	if f.Text || string(f.Data) != want {
 		t.Errorf("broadcast to a JSON page:\n got %s\nwant %s", f.Data, want)
 	}
+}
+
+// TestBroadcastStalledSubscriber: broadcasts are written from the
+// publisher's goroutine to idle pages; one page that never reads must
+// neither block the publisher nor hold the others back, and is closed
+// as too far behind.
+func TestBroadcastStalledSubscriber(t *testing.T) {
+	page := nitro.PageFunc(func(cx *nitro.Context, ev any) {
+		if _, ok := ev.(nitro.Init); ok {
+			cx.Subscribe("room")
+		}
+	})
+	srv := mustServer(t, nitro.Config{SendQueue: 16}, map[string]nitro.Page{"/": page})
+	a, b := srv.Dial("/"), srv.Dial("/")
+	a.Init()
+	b.Init()
+	stalled := srv.Dial("/", nitrotest.NoRead())
+	stalled.SendText("N2O,")
+	waitFor(t, func() bool { return srv.Stats().Messages >= 3 })
+
+	big := strings.Repeat("x", 64<<10)
+	const n = 400 // 400 × 64 KiB: far more than socket buffers hold
+	var slowest time.Duration
+	for i := range n {
+		js := []byte("m(" + strconv.Itoa(i) + ");" + big)
+		t0 := time.Now()
+		if err := srv.Broadcast("room", js); err != nil {
+			t.Fatal(err)
+		}
+		slowest = max(slowest, time.Since(t0))
+		for _, c := range []*nitrotest.Client{a, b} {
+			if io := c.NextIO(); !strings.HasPrefix(io.JS, "m("+strconv.Itoa(i)+");") {
+				t.Fatalf("broadcast %d: got %.20q", i, io.JS)
+			}
+		}
+	}
+	if slowest > time.Second {
+		t.Errorf("a Broadcast took %v: the stalled page blocked the publisher", slowest)
+	}
+	waitFor(t, func() bool { return srv.Stats().SlowClosed == 1 })
+	waitFor(t, func() bool { return srv.Stats().Connections == 2 })
 }

@@ -7,6 +7,7 @@ import (
 	"net"
 	"runtime/debug"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -46,11 +47,12 @@ type conn struct {
 
 	// The deadlines set on the socket. Moving a deadline costs a timer
 	// update, so each moves only once half its timeout has passed.
-	readDeadline  time.Time // reader goroutine only
-	writeDeadline time.Time // worker only
-	out           frames    // replies not yet written; worker only
-	raw           net.Conn  // the socket under ws, where out is written
-	uploadNext    time.Time // when the upload rate allows the next block; worker only
+	readDeadline  time.Time       // reader goroutine only
+	writeDeadline time.Time       // worker only
+	out           frames          // replies not yet written; worker only
+	raw           net.Conn        // the socket under ws, where out is written
+	rc            syscall.RawConn // raw's descriptor, for tryWrite; nil if it has none
+	uploadNext    time.Time       // when the upload rate allows the next block; worker only
 }
 
 // inbound is a frame as read (decoded by the worker), or a delivery.
@@ -72,6 +74,9 @@ var framePool = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &
 
 func newConn(s *Server, ws *websocket.Conn, page Page, path, rawQuery string) *conn {
 	c := &conn{srv: s, ws: ws, raw: ws.NetConn()}
+	if sc, ok := c.raw.(syscall.Conn); ok {
+		c.rc, _ = sc.SyscallConn()
+	}
 	// Not derived from the server's context: that would register every
 	// connection in its parent's map. Server.Close cancels each instead.
 	ctx, cancel := context.WithCancel(context.Background())
@@ -137,9 +142,49 @@ func (c *conn) readLoop() {
 // It never blocks: a connection too far behind refuses it and closes.
 func (c *conn) Deliver(topic string, msg bert.Term) error {
 	if msg.Is("nitro_js", 2) {
-		return c.enqueue(inbound{kind: inJS, data: msg.At(1).Bytes()})
+		js := msg.At(1).Bytes()
+		if c.writeNow(js) {
+			return nil
+		}
+		return c.enqueue(inbound{kind: inJS, data: js})
 	}
 	return c.enqueue(inbound{kind: inPush, topic: topic, msg: msg})
+}
+
+// writeNow writes a Broadcast's JavaScript from the publisher's goroutine
+// when the connection is idle (no worker, nothing queued), and reports
+// whether it took it. Handing each of a thousand connections to a worker
+// costs a wake-up each, more than the write; so the publisher becomes
+// the connection's worker for one write that does not wait (tryWrite).
+// What the socket does not take at once stays in c.out, and a worker from
+// the pool writes it, as it would for anything else.
+func (c *conn) writeNow(js []byte) bool {
+	if c.rc == nil {
+		return false
+	}
+	c.mu.Lock()
+	if c.closed || c.working || c.head != len(c.inbox) {
+		c.mu.Unlock()
+		return false
+	}
+	c.working = true // no other goroutine writes or runs the chain now
+	c.mu.Unlock()
+	c.cx.ioTuple = [3]bert.Term{atomIO, bert.Bin(js), bert.Bin(nil)}
+	c.reply(TermReply(bert.Tuple(c.cx.ioTuple[:]...)))
+	if n, ok := c.tryWrite(c.out.bytes()); ok {
+		c.out.consume(n)
+	}
+	c.mu.Lock()
+	if c.out.pending() == 0 && !c.closed && c.head == len(c.inbox) {
+		c.working = false
+		c.mu.Unlock()
+		return true
+	}
+	c.mu.Unlock()
+	// Something is left to write, or came meanwhile, or the socket closed:
+	// a worker takes over (and writes what is left first).
+	c.srv.workers.run(c)
+	return true
 }
 
 // enqueue puts msg in the inbox and starts the worker if none runs.

@@ -88,3 +88,32 @@ func (f *frames) flush(w net.Conn) error {
 	f.buf = nil
 	return err
 }
+
+// bytes returns what is pending.
+func (f *frames) bytes() []byte {
+	if f.buf == nil {
+		return nil
+	}
+	return *f.buf
+}
+
+// consume drops the first n pending bytes, written by other means.
+func (f *frames) consume(n int) {
+	if f.buf == nil || n <= 0 {
+		return
+	}
+	b := *f.buf
+	rest := copy(b, b[n:])
+	*f.buf = b[:rest]
+	if rest == 0 {
+		f.discard()
+	}
+}
+
+// discard drops what is pending, and gives the buffer back.
+func (f *frames) discard() {
+	if f.buf != nil && cap(*f.buf) <= 64<<10 {
+		framePool.Put(f.buf)
+	}
+	f.buf = nil
+}

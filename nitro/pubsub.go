@@ -3,6 +3,7 @@ package nitro
 import (
 	"errors"
 	"log/slog"
+	"runtime"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -179,6 +180,36 @@ func (b *MemoryBus) Publish(topic string, msg bert.Term) error {
 	subs := b.topics[topic]
 	b.mu.RUnlock()
 	b.published.Add(1)
+	// A large topic is delivered by one goroutine per processor: a
+	// delivery may write to a socket (a broadcast to an idle page), and
+	// a thousand writes go faster on every core.
+	par := min(runtime.GOMAXPROCS(0), len(subs)/fanoutChunk)
+	if par <= 1 {
+		b.deliver(topic, msg, subs)
+		return nil
+	}
+	var wg sync.WaitGroup
+	for p := range par {
+		part := subs[p*len(subs)/par : (p+1)*len(subs)/par]
+		if p == par-1 {
+			b.deliver(topic, msg, part) // the last part on this goroutine
+			break
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			b.deliver(topic, msg, part)
+		}()
+	}
+	wg.Wait()
+	return nil
+}
+
+// fanoutChunk is the fewest subscribers worth a goroutine of their own.
+const fanoutChunk = 128
+
+// deliver hands msg to subs, one after another.
+func (b *MemoryBus) deliver(topic string, msg bert.Term, subs []Subscriber) {
 	var ok uint64
 	for _, s := range subs {
 		if err := s.Deliver(topic, msg); err != nil {
@@ -191,8 +222,7 @@ func (b *MemoryBus) Publish(topic string, msg bert.Term) error {
 		}
 		ok++
 	}
-	b.delivered.Add(ok) // once per Publish, not per subscriber: less contention
-	return nil
+	b.delivered.Add(ok) // once per part, not per subscriber: less contention
 }
 
 // Stats returns the bus's counters.

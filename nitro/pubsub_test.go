@@ -307,3 +307,31 @@ func BenchmarkPublish1000(b *testing.B) {
 	st := bus.Stats()
 	b.ReportMetric(float64(st.Dropped)/float64(st.Delivered+st.Dropped), "drop-ratio")
 }
+
+// TestBusLargeTopic: a topic large enough to be delivered in parallel
+// parts reaches every subscriber once, and is counted once each.
+func TestBusLargeTopic(t *testing.T) {
+	b := discardBus()
+	subs := make([]*chanSub, 1000)
+	for i := range subs {
+		subs[i] = newChanSub(2)
+		mustSubscribe(t, b, "hall", subs[i])
+	}
+	subs[7].ch <- bert.Nil() // full: the publication is refused
+	subs[7].ch <- bert.Nil()
+	if err := b.Publish("hall", bert.Atom("hi")); err != nil {
+		t.Fatal(err)
+	}
+	for i, s := range subs {
+		want := 1
+		if i == 7 {
+			want = 2 // refused: still the two it had
+		}
+		if len(s.ch) != want {
+			t.Fatalf("subscriber %d holds %d messages, want %d", i, len(s.ch), want)
+		}
+	}
+	if st := b.Stats(); st.Delivered != 999 || st.Dropped != 1 {
+		t.Errorf("stats %+v, want 999 delivered and 1 dropped", st)
+	}
+}

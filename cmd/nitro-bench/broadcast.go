@@ -23,6 +23,7 @@ func broadcast(args []string, out io.Writer) error {
 	rounds := o.fs.Int("rounds", 20, "at most this many measured messages, one at a time")
 	users := o.fs.Int("users", 1, "with -sample or -url: distinct user names among the clients (1: one user with many tabs; "+
 		"n > 1 makes each of the n arrivals a push to the whole room)")
+	gap := o.fs.Duration("gap", 0, "pause between rounds (0: back to back; a pause lets the server and the clients go idle, as in a room where people type)")
 	floor := o.fs.Bool("floor", false, "fan out on the bare gorilla/websocket room instead of a nitro page: the same clients, one write per socket and nothing else")
 	o.timeout = 30 * time.Second
 	o.fs.Lookup("timeout").DefValue = "30s"
@@ -103,6 +104,9 @@ func broadcast(args []string, out io.Writer) error {
 		}
 		if measuring && (len(all) >= *rounds || time.Since(a.at) >= o.duration) {
 			break
+		}
+		if *gap > 0 && seq > 0 {
+			time.Sleep(*gap)
 		}
 		tag := messageTag(run, 0, seq)
 		var frame []byte
