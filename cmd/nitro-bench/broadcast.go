@@ -36,14 +36,11 @@ func broadcast(args []string, out io.Writer) error {
 	if *floor && (o.target != nil || o.sample) {
 		return errors.New("-floor is the built-in bare server: not with -url or -sample")
 	}
-	srv, err := o.server()
+	srv, err := o.start(o.clients + setupParallel)
 	if err != nil {
 		return err
 	}
 	defer srv.stop()
-	if err := checkFiles(o.clients+setupParallel, srv); err != nil {
-		return err
-	}
 	run := runID()
 	n := o.clients
 	var (

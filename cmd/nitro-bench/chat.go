@@ -22,14 +22,11 @@ func chat(args []string, out io.Writer) error {
 	if err := o.parse(args); err != nil {
 		return err
 	}
-	srv, err := o.server()
+	srv, err := o.start(o.clients + setupParallel)
 	if err != nil {
 		return err
 	}
 	defer srv.stop()
-	if err := checkFiles(o.clients+setupParallel, srv); err != nil {
-		return err
-	}
 	run := runID()
 	b := newBrowser(o.timeout)
 	cs, _, err := b.connect(srv, o.clients, func(i int) (*client, error) {

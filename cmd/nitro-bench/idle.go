@@ -28,16 +28,13 @@ func idle(args []string, out io.Writer) error {
 	if o.target != nil && o.pid == 0 {
 		return errors.New("idle measures the server's memory: give -pid with -url")
 	}
-	srv, err := o.server()
+	srv, err := o.start(o.clients + 1)
 	if err != nil {
 		return err
 	}
 	defer srv.stop()
 	if *heapProfile != "" && !srv.builtin {
 		return errors.New("-heapprofile: the built-in server only")
-	}
-	if err := checkFiles(o.clients+1, srv); err != nil {
-		return err
 	}
 	b := newBrowser(o.timeout)
 	page, paint := o.target, true

@@ -127,3 +127,17 @@ func (o *options) server() (*child, error) {
 
 // Modes take their arguments and print their result to out.
 type mode func(args []string, out io.Writer) error
+
+// start starts the server of the run (or finds the one at -url), and
+// checks that the open-file limits allow files more descriptors.
+func (o *options) start(files int) (*child, error) {
+	srv, err := o.server()
+	if err != nil {
+		return nil, err
+	}
+	if err := checkFiles(files, srv); err != nil {
+		srv.stop()
+		return nil, err
+	}
+	return srv, nil
+}

@@ -66,14 +66,11 @@ func paint(args []string, out io.Writer) error {
 	if err != nil {
 		return errors.New("paint needs wrk: apt-get install -y wrk")
 	}
-	srv, err := o.server()
+	srv, err := o.start(o.clients)
 	if err != nil {
 		return err
 	}
 	defer srv.stop()
-	if err := checkFiles(o.clients, srv); err != nil {
-		return err
-	}
 	page := "http://" + srv.addr + "/page"
 	if o.target != nil {
 		page = o.target.String()

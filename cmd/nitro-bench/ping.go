@@ -21,14 +21,11 @@ func ping(args []string, out io.Writer) error {
 	if *floor && o.target != nil {
 		return errors.New("-floor is the built-in bare server: not with -url")
 	}
-	srv, err := o.server()
+	srv, err := o.start(o.clients)
 	if err != nil {
 		return err
 	}
 	defer srv.stop()
-	if err := checkFiles(o.clients, srv); err != nil {
-		return err
-	}
 	b := newBrowser(o.timeout)
 	page := o.target
 	if page == nil {

@@ -29,14 +29,11 @@ func postback(args []string, out io.Writer) error {
 	if *floor && o.target != nil {
 		return errors.New("-floor is the built-in bare server: not with -url")
 	}
-	srv, err := o.server()
+	srv, err := o.start(o.clients)
 	if err != nil {
 		return err
 	}
 	defer srv.stop()
-	if err := checkFiles(o.clients, srv); err != nil {
-		return err
-	}
 	b := newBrowser(o.timeout)
 	cs, _, err := b.connect(srv, o.clients, func(int) (*client, error) {
 		switch {
