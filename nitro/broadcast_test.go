@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -141,4 +142,57 @@ func TestBroadcastStalledSubscriber(t *testing.T) {
 	}
 	waitFor(t, func() bool { return srv.Stats().SlowClosed == 1 })
 	waitFor(t, func() bool { return srv.Stats().Connections == 2 })
+}
+
+// TestBroadcastConcurrentSenders: pages click and broadcast at the same
+// time, so that broadcasts meet idle and busy connections in every order;
+// every page gets every broadcast once, each sender's in the order sent.
+func TestBroadcastConcurrentSenders(t *testing.T) {
+	page := nitro.PageFunc(func(cx *nitro.Context, ev any) {
+		switch ev.(type) {
+		case nitro.Init:
+			cx.Subscribe("room")
+			wire(cx, "say", bert.Atom("say"), "n")
+		case nitro.Postback:
+			n := cx.QText("n")
+			cx.Broadcast("room", func(bc *nitro.Context) { bc.Wire("b(" + n + ");") })
+		}
+	})
+	srv := mustServer(t, nitro.Config{SendQueue: 4096}, map[string]nitro.Page{"/": page})
+	const clients, each = 8, 40
+	cs := make([]*nitrotest.Client, clients)
+	for i := range cs {
+		cs[i] = srv.Dial("/")
+		cs[i].Init()
+	}
+	var wg sync.WaitGroup
+	for i, c := range cs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			p, _ := c.Pickle("say")
+			for k := range each {
+				c.Postback("say", p, nitrotest.Source("n", strconv.Itoa(i*1000+k)))
+			}
+		}()
+	}
+	wg.Wait()
+	for i, c := range cs {
+		last := map[int]int{} // sender → its last number seen
+		for got := 0; got < clients*each; {
+			io := c.NextIO()
+			if io.JS == "" {
+				continue // a postback's empty reply
+			}
+			n, err := strconv.Atoi(strings.TrimSuffix(strings.TrimPrefix(io.JS, "b("), ");"))
+			if err != nil {
+				t.Fatalf("client %d: unexpected %q", i, io.JS)
+			}
+			if prev, ok := last[n/1000]; ok && n <= prev {
+				t.Fatalf("client %d: broadcast %d after %d", i, n, prev)
+			}
+			last[n/1000] = n
+			got++
+		}
+	}
 }
