@@ -19,6 +19,8 @@ type App struct {
 	Store    Store
 	Presence *Presence
 	Handler  http.Handler
+
+	sessions *SessionStore // in the store's bbolt file; nil if the caller gave a nitro.Store
 }
 
 // historyLen is how many messages a room shows on entry.
@@ -31,7 +33,9 @@ func newApp(data string) (*App, error) {
 }
 
 // newAppWith is newApp with a nitro configuration of the caller's (tests
-// pass their keys); the upload directory is always data/uploads.
+// pass their keys); the upload directory is always data/uploads. Unless
+// cfg.Sessions is set, the session values are kept in the history's bbolt
+// file (SessionStore) for as long as a token lives (cfg.TokenTTL).
 func newAppWith(data string, cfg nitro.Config) (*App, error) {
 	uploads := filepath.Join(data, "uploads")
 	if err := os.MkdirAll(uploads, 0o750); err != nil {
@@ -40,6 +44,15 @@ func newAppWith(data string, cfg nitro.Config) (*App, error) {
 	store, err := OpenBolt(filepath.Join(data, "chat.db"))
 	if err != nil {
 		return nil, err
+	}
+	var sessions *SessionStore
+	if cfg.Sessions == nil {
+		sessions, err = OpenSessions(store.boltDB(), SessionOptions{TTL: cfg.TokenTTL, Now: cfg.Now})
+		if err != nil {
+			store.Close()
+			return nil, err
+		}
+		cfg.Sessions = sessions
 	}
 	cfg.Upload.Dir = uploads
 	srv, err := nitro.New(cfg)
@@ -55,11 +68,15 @@ func newAppWith(data string, cfg nitro.Config) (*App, error) {
 	app.Mount(r, "/login", lp)
 	app.Mount(r, "/room", &Room{Store: store, Presence: presence, LoginPath: "/login", FilesPath: "/files/", HistoryLen: historyLen})
 	r.Handle("/files/*", http.StripPrefix("/files/", Files(uploads)))
-	return &App{Server: srv, Store: store, Presence: presence, Handler: r}, nil
+	return &App{Server: srv, Store: store, Presence: presence, Handler: r, sessions: sessions}, nil
 }
 
-// Close closes the sockets, then the store.
+// Close closes the sockets, then the session store, whose writes go to
+// the store's bbolt file, then the store, which closes that file.
 func (a *App) Close() error {
 	a.Server.Close()
+	if a.sessions != nil {
+		a.sessions.Close()
+	}
 	return a.Store.Close()
 }

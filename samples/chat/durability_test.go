@@ -39,7 +39,7 @@ func TestKilledRightAfterAckKeepsMessage(t *testing.T) {
 	c.Close()
 
 	p2 := mustStart(t, bin, data)
-	lc, err := wsEnter(p2.addr, "bob", "vault") // sessions live in memory: log in again
+	lc, err := wsEnter(p2.addr, "bob", "vault") // another user reads the room
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,8 +7,9 @@
 //
 // ADDR, when set, overrides -addr (nitro-dev passes it). Everything the
 // app keeps is under -data: the history (chat.db, a bbolt file, and its
-// journal, chat.db.journal0 and chat.db.journal1), the uploads (uploads/)
-// and the development keys (keys).
+// journal, chat.db.journal0 and chat.db.journal1), the sessions' values
+// (in chat.db too, so a restart logs no one out), the uploads (uploads/)
+// and the development keys (keys), which seal the session tokens.
 package main
 
 import (
@@ -26,7 +27,7 @@ import (
 
 func main() {
 	addr := flag.String("addr", "localhost:8000", "address to listen on (ADDR overrides it)")
-	data := flag.String("data", "./data", "directory of the history, the uploads and the dev keys")
+	data := flag.String("data", "./data", "directory of the history and sessions, the uploads and the dev keys")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile to this file, until shutdown")
 	memprofile := flag.String("memprofile", "", "write a profile of the allocations to this file at shutdown")
 	flag.Parse()

@@ -331,6 +331,10 @@ func (s *BoltStore) stop() bool {
 	return true
 }
 
+// boltDB returns the bbolt file, for the session values it also holds
+// (sessions.go). It is closed by Close.
+func (s *BoltStore) boltDB() *bolt.DB { return s.db }
+
 func (s *BoltStore) closeFiles() error {
 	var errs []error
 	for _, j := range s.journals {
