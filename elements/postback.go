@@ -62,7 +62,7 @@ func (o *out) wire(id, typ string, postback any, source []string, rules map[stri
 		var c check
 		found := false
 		if reg != nil {
-			c, found = reg.checks[s]
+			c, found = reg.get(s)
 		}
 		if r, ok := rules[s]; ok {
 			kind := kindText

@@ -17,8 +17,76 @@ import (
 const maxRules = 4096
 
 type registry struct {
+	// The rules by input id: in a short list while a page has few
+	// validated inputs (most have one to a handful, and the registry
+	// stays with every open page), in a map past smallRules.
+	list   []idCheck
 	checks map[string]check
 	warned bool
+}
+
+type idCheck struct {
+	id string
+	c  check
+}
+
+// smallRules is the most rules kept in the list.
+const smallRules = 16
+
+func (r *registry) get(id string) (check, bool) {
+	if r.checks != nil {
+		c, ok := r.checks[id]
+		return c, ok
+	}
+	for i := range r.list {
+		if r.list[i].id == id {
+			return r.list[i].c, true
+		}
+	}
+	return check{}, false
+}
+
+func (r *registry) len() int {
+	if r.checks != nil {
+		return len(r.checks)
+	}
+	return len(r.list)
+}
+
+func (r *registry) set(id string, c check) {
+	if r.checks != nil {
+		r.checks[id] = c
+		return
+	}
+	for i := range r.list {
+		if r.list[i].id == id {
+			r.list[i].c = c
+			return
+		}
+	}
+	if len(r.list) < smallRules {
+		r.list = append(r.list, idCheck{id, c})
+		return
+	}
+	r.checks = make(map[string]check, 2*smallRules)
+	for _, e := range r.list {
+		r.checks[e.id] = e.c
+	}
+	r.list = nil
+	r.checks[id] = c
+}
+
+func (r *registry) del(id string) {
+	if r.checks != nil {
+		delete(r.checks, id)
+		return
+	}
+	for i := range r.list {
+		if r.list[i].id == id {
+			r.list = append(r.list[:i], r.list[i+1:]...)
+			return
+		}
+	}
 }
 
 // registryKey is the key of a Context's registry.
@@ -33,7 +101,7 @@ func registryOf(cx *nitro.Context, create bool) *registry {
 	if !create {
 		return nil
 	}
-	r := &registry{checks: make(map[string]check, 16)}
+	r := &registry{}
 	cx.SetLocal(registryKey{}, r)
 	return r
 }
@@ -64,15 +132,15 @@ func (o *out) register(id string, kind fieldKind, r Rule) {
 		return
 	}
 	if !has {
-		delete(reg.checks, id)
+		reg.del(id)
 		return
 	}
-	if _, ok := reg.checks[id]; !ok && len(reg.checks) >= maxRules {
+	if _, ok := reg.get(id); !ok && reg.len() >= maxRules {
 		if !reg.warned {
 			reg.warned = true
 			o.cx.Logger().Warn("elements: too many validated inputs in one page; the rules of new ones are not kept", "limit", maxRules, "id", id)
 		}
 		return
 	}
-	reg.checks[id] = newCheck(kind, r)
+	reg.set(id, newCheck(kind, r))
 }

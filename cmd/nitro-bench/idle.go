@@ -9,12 +9,13 @@ import (
 
 // idle opens many connections that init and then stay quiet, as pages
 // left open in tabs, and reports the server's resident memory per
-// connection. Its events are the connections: their rate and latency are
+// connection: of the built-in page, of a chat room (-sample), or of the
+// page at -url. Its events are the connections: their rate and latency are
 // those of opening one (first paint with -url, socket, init). With -url,
 // measure a server freshly started: one that has run other loads holds
 // memory it will reuse, and shows less per connection than it costs.
 func idle(args []string, out io.Writer) error {
-	o := newOptions("idle", "idle connections: pages opened, then left quiet; the server's memory per connection", 10000, 3*time.Second)
+	o := newOptions("idle", "idle connections: pages opened, then left quiet; the server's memory per connection", 10000, 3*time.Second).withSample()
 	o.fs.Lookup("duration").Usage = "how long the connections stay quiet before the server's memory is read"
 	o.fs.Lookup("warmup").Usage = "wait after the first connection before the baseline is read"
 	o.warmup = 3 * time.Second
@@ -42,7 +43,16 @@ func idle(args []string, out io.Writer) error {
 		page, paint = &url.URL{Host: srv.addr, Path: "/bench"}, false
 	}
 	open := func(int) (*client, error) {
-		c, err := b.visit(page, paint, "-")
+		var c *client
+		var err error
+		if o.sample {
+			// A chat room left open in many tabs by one user: each
+			// connection logs in (a session of its own), joins the
+			// room and its pub/sub topic, and shows the history.
+			c, err = joinRoom(b, o, srv, "idle", "idle-room")
+		} else {
+			c, err = b.visit(page, paint, "-")
+		}
 		if err == nil {
 			go c.drain() // answer the server's pings while idle, as a browser does
 		}

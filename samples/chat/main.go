@@ -16,8 +16,11 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
+	httppprof "net/http/pprof"
 	"os"
 	"os/signal"
 	"runtime/pprof"
@@ -30,7 +33,14 @@ func main() {
 	data := flag.String("data", "./data", "directory of the history and sessions, the uploads and the dev keys")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile to this file, until shutdown")
 	memprofile := flag.String("memprofile", "", "write a profile of the allocations to this file at shutdown")
+	pprofAddr := flag.String("pprof", "", "serve net/http/pprof on this address (loopback only), for live profiles")
 	flag.Parse()
+	if *pprofAddr != "" {
+		if err := servePprof(*pprofAddr); err != nil {
+			slog.Error("chat", "err", err)
+			os.Exit(1)
+		}
+	}
 	if *memprofile != "" {
 		defer writeHeapProfile(*memprofile)
 	}
@@ -53,6 +63,27 @@ func main() {
 		pprof.StopCPUProfile()
 		os.Exit(1)
 	}
+}
+
+// servePprof serves the runtime's profiles on addr, a loopback address:
+// they show the program's insides, so never on a public one.
+func servePprof(addr string) error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("-pprof %q: %w", addr, err)
+	}
+	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+		return fmt.Errorf("-pprof %q: a loopback address only", addr)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", httppprof.Index)
+	mux.HandleFunc("/debug/pprof/profile", httppprof.Profile)
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("-pprof: %w", err)
+	}
+	go http.Serve(ln, mux)
+	return nil
 }
 
 // writeHeapProfile writes the allocation profile (go tool pprof
