@@ -314,7 +314,14 @@ func (c *conn) reply(r Reply) {
 	case replyBinary:
 		c.out.add(websocket.BinaryMessage, func(b []byte) []byte { return append(b, r.frame...) })
 	case replyTerm:
-		c.out.add(websocket.BinaryMessage, func(b []byte) []byte { return c.cx.formatter.Format(b, r.term) })
+		err := c.out.add(websocket.BinaryMessage, func(b []byte) []byte { return c.cx.formatter.Format(b, r.term) })
+		if err != nil {
+			c.srv.stats.panics.Add(1)
+			c.srv.log.Error("nitro: reply not sent", "err", err, "sid", c.cx.sid, "path", c.cx.path)
+			c.out.add(websocket.BinaryMessage, func(b []byte) []byte {
+				return c.cx.formatter.Format(b, errorIO("", "server error"))
+			})
+		}
 	}
 }
 

@@ -2,6 +2,7 @@ package nitro
 
 import (
 	"encoding/binary"
+	"fmt"
 	"net"
 )
 
@@ -39,14 +40,22 @@ func (f *frames) pending() int {
 }
 
 // add appends one frame with opcode op (1 text, 2 binary) whose payload
-// encode appends to its argument.
-func (f *frames) add(op byte, encode func([]byte) []byte) {
+// encode appends to its argument. If encode panics (bert.Append does on an
+// atom over 65535 bytes, which only a page's own code can build), nothing
+// is added and the panic comes back as an error.
+func (f *frames) add(op byte, encode func([]byte) []byte) (err error) {
 	if f.buf == nil {
 		f.buf = framePool.Get().(*[]byte)
 		*f.buf = (*f.buf)[:0]
 	}
 	b := *f.buf
 	start := len(b)
+	defer func() {
+		if v := recover(); v != nil {
+			*f.buf = (*f.buf)[:start]
+			err = fmt.Errorf("nitro: the reply cannot be encoded: %v", v)
+		}
+	}()
 	// Leave room for the longest header, encode, then slide the payload
 	// back behind the header its length needs: a copy of the payload,
 	// which costs less than knowing the length beforehand.
@@ -71,6 +80,7 @@ func (f *frames) add(op byte, encode func([]byte) []byte) {
 	copy(b[start:], h[:hl])
 	copy(b[start+hl:], b[start+frameHeader:])
 	*f.buf = b[:start+hl+n]
+	return nil
 }
 
 // flush writes what is pending to w, and gives the buffer back.

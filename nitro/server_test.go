@@ -332,6 +332,24 @@ func TestHandlerPanic(t *testing.T) {
 	}
 }
 
+// TestUnencodableReply: a result the encoder refuses (an atom over 65535
+// bytes, which only the page's own code can build) is answered with the
+// safe error, and the connection lives on.
+func TestUnencodableReply(t *testing.T) {
+	page := nitro.PageFunc(func(cx *nitro.Context, ev any) {
+		if _, ok := ev.(nitro.Direct); ok {
+			cx.SetResult(bert.Atom(strings.Repeat("a", 70000)))
+		}
+	})
+	srv := mustServer(t, nitro.Config{}, map[string]nitro.Page{"/": page})
+	c := srv.Dial("/")
+	io := c.Direct(bert.Atom("x"))
+	if !io.Data.Equal(bert.Tuple(bert.Atom("error"), bert.BinString("server error"))) {
+		t.Errorf("reply data: got %v, want {error, <<\"server error\">>}", io.Data)
+	}
+	c.Ping()
+}
+
 func TestOriginCheck(t *testing.T) {
 	srv := mustServer(t, nitro.Config{Origins: []string{"https://app.example"}}, map[string]nitro.Page{"/": greeter})
 	tests := []struct {
