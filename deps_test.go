@@ -63,7 +63,8 @@ func TestDependencyRules(t *testing.T) {
 		}
 	}
 	// Nothing imports a command, nothing but a sample imports a sample,
-	// and only cmd/nitro-dev links esbuild.
+	// only cmd/nitro-dev links esbuild, and only nitro/natsbus NATS (the
+	// server itself only in its tests).
 	for path, p := range pkgs {
 		for _, dep := range p.Deps {
 			if strings.HasPrefix(dep, module+"/cmd/") && !strings.HasPrefix(module+"/"+path, dep) {
@@ -74,6 +75,9 @@ func TestDependencyRules(t *testing.T) {
 			}
 			if strings.HasPrefix(dep, "github.com/evanw/esbuild") && !strings.HasPrefix(path, "cmd/nitro-dev") {
 				t.Errorf("%s links esbuild: only cmd/nitro-dev may", path)
+			}
+			if strings.HasPrefix(dep, "github.com/nats-io/") && path != "nitro/natsbus" {
+				t.Errorf("%s links %s: NATS is an adapter's, only nitro/natsbus may", path, dep)
 			}
 		}
 	}
