@@ -107,6 +107,21 @@ func (c *collector) Deliver(topic string, msg bert.Term) error {
 }
 
 // next returns the next delivery as "topic: msg".
+// await reads deliveries until one reads want, for at most d.
+func (c *collector) await(want string, d time.Duration) bool {
+	deadline := time.After(d)
+	for {
+		select {
+		case m := <-c.ch:
+			if m.topic+": "+m.msg.String() == want {
+				return true
+			}
+		case <-deadline:
+			return false
+		}
+	}
+}
+
 func (c *collector) next(tb testing.TB) string {
 	tb.Helper()
 	select {
