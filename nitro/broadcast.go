@@ -13,8 +13,10 @@ import (
 // broadcast, which every page of a topic runs as is, cannot carry one.
 var ErrBroadcastPostback = errors.New("nitro: a broadcast cannot carry postbacks (a pickle is sealed for one session): Publish a message and let each page render it in Event(Push)")
 
-// atomBroadcast tags JavaScript on the bus: {nitro_js, JS}.
-var atomBroadcast = bert.Atom("nitro_js")
+// broadcastTag tags JavaScript on the bus: {nitro_js, JS}.
+const broadcastTag = "nitro_js"
+
+var atomBroadcast = bert.Atom(broadcastTag)
 
 // Broadcast sends JavaScript to every page subscribed to topic, as the
 // reply {io, JS, <<>>}, without running their Event.

@@ -141,7 +141,7 @@ func (c *conn) readLoop() {
 // Deliver queues a publication for the page (the Subscriber of pub/sub).
 // It never blocks: a connection too far behind refuses it and closes.
 func (c *conn) Deliver(topic string, msg bert.Term) error {
-	if msg.Is("nitro_js", 2) {
+	if msg.Is(broadcastTag, 2) {
 		js := msg.At(1).Bytes()
 		if c.writeNow(js) {
 			return nil
@@ -169,8 +169,7 @@ func (c *conn) writeNow(js []byte) bool {
 	}
 	c.working = true // no other goroutine writes or runs the chain now
 	c.mu.Unlock()
-	c.cx.ioTuple = [3]bert.Term{atomIO, bert.Bin(js), bert.Bin(nil)}
-	c.reply(TermReply(bert.Tuple(c.cx.ioTuple[:]...)))
+	c.reply(c.cx.ioOf(js, bert.Bin(nil)))
 	if n, ok := c.tryWrite(c.out.bytes()); ok {
 		c.out.consume(n)
 	}
@@ -257,7 +256,7 @@ func (c *conn) work() {
 			// a few slots (a postback and the push it causes), no more.
 			c.inbox, c.head = c.inbox[:0], 0
 			if cap(c.inbox) > 2 {
-				c.inbox, c.head = nil, 0
+				c.inbox = nil
 			}
 		}
 		c.mu.Unlock()
@@ -280,8 +279,7 @@ func (c *conn) handle(in inbound) {
 	switch {
 	case in.kind == inJS:
 		// A Broadcast: written as it is, the page is not asked.
-		c.cx.ioTuple = [3]bert.Term{atomIO, bert.Bin(in.data), bert.Bin(nil)}
-		c.reply(TermReply(bert.Tuple(c.cx.ioTuple[:]...)))
+		c.reply(c.cx.ioOf(in.data, bert.Bin(nil)))
 		return
 	case in.kind == inPush:
 		msg = Push{Topic: in.topic, Msg: in.msg}

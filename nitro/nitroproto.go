@@ -76,8 +76,11 @@ func (cx *Context) event(ev any) {
 
 // io is the reply {io, JS, Data} with the queued JavaScript. Its tuple
 // lives in the Context: a reply is encoded before the next is built.
-func (cx *Context) io(data bert.Term) Reply {
-	cx.ioTuple = [3]bert.Term{atomIO, bert.Bin(cx.js), data}
+func (cx *Context) io(data bert.Term) Reply { return cx.ioOf(cx.js, data) }
+
+// ioOf is the reply {io, JS, Data} with JavaScript js.
+func (cx *Context) ioOf(js []byte, data bert.Term) Reply {
+	cx.ioTuple = [3]bert.Term{atomIO, bert.Bin(js), data}
 	return TermReply(bert.Tuple(cx.ioTuple[:]...))
 }
 
