@@ -24,7 +24,7 @@ type Event struct {
 }
 
 // Wire queues the JavaScript that wires e on its element, in the shape
-// N2O's client sends (PROTOCOL.md), for example for Target "send",
+// N2O's client sends (docs/protocol.md), for example for Target "send",
 // Source ["message"]:
 //
 //	{var x=qi("send");if(x){var k="__nitro_click";if(x[k])x.removeEventListener("click",x[k]);

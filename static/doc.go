@@ -1,6 +1,6 @@
 // Package static serves Nitro's browser client, n2o.js: the script that
 // opens a page's WebSocket and runs the JavaScript the server sends (the
-// globals PROTOCOL.md lists), minified into n2o.min.js and embedded.
+// globals docs/protocol.md lists), minified into n2o.min.js and embedded.
 //
 // # Serving
 //

@@ -1,6 +1,6 @@
 // n2o.js: the browser client of Nitro, on the wire of Erlang N2O
-// (PROTOCOL.md). One WebSocket per page; the server sends JavaScript that
-// the page evaluates, and the page sends postbacks back as BERT terms.
+// (docs/protocol.md). One WebSocket per page; the server sends JavaScript
+// that the page evaluates, and the page sends postbacks back as BERT terms.
 //
 // Globals, for the JavaScript the server sends and for pages:
 //
@@ -232,10 +232,10 @@
   }
 
   // querySource is the value of the source field id, typed as the server
-  // reads it (PROTOCOL.md): a binary of its value; <<"true">>/<<"false">>
-  // for a checkbox or radio; {Y, M, D} for a date; a list of binaries for
-  // a multiple select; for a missing element, the checked input of that
-  // name.
+  // reads it (docs/protocol.md): a binary of its value;
+  // <<"true">>/<<"false">> for a checkbox or radio; {Y, M, D} for a date;
+  // a list of binaries for a multiple select; for a missing element, the
+  // checked input of that name.
   function querySource(id) {
     var m, el = qi(id), type = el && el.tagName == 'INPUT' ? (el.type || '').toLowerCase() : '';
     if (!el) return bin(checked(id));

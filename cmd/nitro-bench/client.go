@@ -101,7 +101,7 @@ type wired struct {
 	sources []string
 }
 
-// The postbacks a page wires, as N2O's client sends them (PROTOCOL.md):
+// The postbacks a page wires, as N2O's client sends them (docs/protocol.md):
 //
 //	ws.send(enc(tuple(atom('pickle'),bin(ID),bin(PICKLE),[tuple(tuple(bin(ID),bin('detail')),[]),tuple(atom(SRC),querySource(SRC)),...])));
 //

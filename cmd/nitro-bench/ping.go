@@ -10,7 +10,7 @@ import (
 )
 
 // ping measures the heart protocol: closed loops of text PING answered by
-// text PONG (PROTOCOL.md), the cheapest message a connection carries: a
+// text PONG (docs/protocol.md), the cheapest message a connection carries: a
 // floor under every other figure of the same server.
 func ping(args []string, out io.Writer) error {
 	o := newOptions("ping", "closed-loop PING -> PONG round trips on open pages (the heart protocol)", 100, 10*time.Second).withMax()

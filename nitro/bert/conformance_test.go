@@ -302,7 +302,7 @@ func TestConformanceValid(t *testing.T) {
 }
 
 // TestConformanceEncodeExact names the vectors whose exact bytes the house
-// rules fix (PROTOCOL.md "BERT"), so that losing one of them is loud even
+// rules fix (docs/protocol.md, "BERT"), so that losing one of them is loud even
 // if the table in TestConformanceValid changes.
 func TestConformanceEncodeExact(t *testing.T) {
 	// All but list_bytes, list_string and n2o_error (lists that Erlang
