@@ -9,6 +9,16 @@
 //	app.Mount(r, "/counter", &Counter{})
 //	http.ListenAndServe(":8000", r)
 //
+// or on any other router, such as http.ServeMux: Handler serves a page's
+// first paint and its socket, mounted at the page's path and at "/ws" and
+// the path, and Static the browser client's script:
+//
+//	mux := http.NewServeMux()
+//	counter := app.Handler(&Counter{})
+//	mux.Handle("/counter", counter)
+//	mux.Handle("/ws/counter", counter)
+//	mux.Handle(app.Static())
+//
 // # The life of a page
 //
 // A GET of the page's path renders Main into a whole document (Document,
@@ -20,8 +30,35 @@
 // nitro.Init. So a reconnect, after a network drop or a server restart,
 // shows the server's current page and duplicates nothing.
 //
-// Main may return Redirect(url) to send the browser elsewhere: a 303 for
-// a first paint, a change of location for a connected page.
+// Main sends the browser elsewhere by calling Redirect(cx, url): a 303
+// for a first paint, a change of location for a connected page. The call
+// records the target on the Context, so it holds wherever Main puts its
+// (empty) result; what Main renders besides is not shown.
+//
+// # Postbacks
+//
+// A page's Event gets a nitro.Postback with the term its element was
+// built with. A Switch (Postbacks, On) sends each postback to a method of
+// the page for its Go type, found by the record's tag and converted with
+// bert.FromTerm; Event handles the rest:
+//
+//	type Login struct {
+//		_ struct{} `bert:"login"`
+//	}
+//
+//	var events = pages.Postbacks(pages.On((*Page).login))
+//
+//	func (p *Page) login(cx *nitro.Context, _ Login) { ... }
+//
+//	func (p *Page) Event(cx *nitro.Context, ev any) {
+//		if events.Handle(p, cx, ev) {
+//			return
+//		}
+//		...
+//	}
+//
+// Elements are built with the typed value (Postback: Login{}), or with a
+// bare atom for a record without fields (Postback: bert.Atom("login")).
 //
 // # Validation
 //

@@ -33,10 +33,10 @@ var _ nitro.UploadGate = livePage{}
 func (l livePage) Event(cx *nitro.Context, ev any) {
 	switch e := ev.(type) {
 	case nitro.Init:
-		body := l.page.Main(cx)
-		if url, ok := body.(redirect); ok {
-			if err := actions.Redirect(cx, string(url)); err != nil {
-				cx.Logger().Error("pages: Main redirects to an unsafe URL", "url", string(url), "err", err)
+		body, url, redirect := renderMain(cx, l.page)
+		if redirect {
+			if err := actions.Redirect(cx, url); err != nil {
+				cx.Logger().Error("pages: Main redirects to an unsafe URL", "url", url, "err", err)
 			}
 			return
 		}

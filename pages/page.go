@@ -1,14 +1,11 @@
 package pages
 
 import (
-	"context"
-	"io"
 	"net/http"
 	"sync"
 
 	"github.com/a-h/templ"
 	"github.com/go-chi/chi/v5"
-	"github.com/gorilla/websocket"
 	"github.com/nitrogo/framework/nitro"
 	"github.com/nitrogo/framework/static"
 )
@@ -51,8 +48,9 @@ func (f Funcs) Event(cx *nitro.Context, ev any) {
 
 var _ Page = Funcs{}
 
-// App serves pages: their first paint over HTTP and their sockets, on a
-// chi router, with the browser client's script.
+// App serves pages: their first paint over HTTP and their sockets, with
+// the browser client's script, on any net/http router (Handler, Static)
+// or, most conveniently, on a chi router (Mount).
 type App struct {
 	// Server runs the pages' sockets and holds their sessions.
 	Server *nitro.Server
@@ -67,21 +65,49 @@ type App struct {
 // New returns an App serving pages on srv.
 func New(srv *nitro.Server) *App { return &App{Server: srv} }
 
-// Mount serves p at path on r: GET path paints it, and GET /ws+path is its
-// socket (as N2O's client dials it; an upgrade request to path itself is
-// served the socket too). Middleware on r applies to both. Mount also serves the browser
-// client's script on r, once.
-func (a *App) Mount(r chi.Router, path string, p Page) {
-	a.mountStatic(r)
+// Handler serves p on any router: a WebSocket upgrade request opens the
+// page's socket, a GET or HEAD paints it, anything else is refused (405).
+// One handler serves both because the browser client dials the socket at
+// "/ws" and the page's path (as N2O's does), so the page is mounted twice:
+//
+//	h := app.Handler(p)
+//	mux.Handle("/x", h)
+//	mux.Handle("/ws/x", h)
+//
+// The page's path (Context.Path, and what its pickles are sealed for) is
+// the request's URL path, less a leading "/ws" for a socket, so both
+// routes serve the same page. The client's script is served apart, by
+// Static.
+func (a *App) Handler(p Page) http.Handler {
 	lp := livePage{app: a, page: p}
-	r.Get(path, func(w http.ResponseWriter, req *http.Request) {
-		if websocket.IsWebSocketUpgrade(req) { // a client that dials the page's own path
-			a.Server.ServeWS(w, req, lp)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if isUpgrade(r) {
+			a.serveSocket(w, r, lp)
 			return
 		}
-		a.paint(w, req, path, lp)
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			w.Header().Set("Allow", "GET, HEAD")
+			http.Error(w, "pages: a page answers GET", http.StatusMethodNotAllowed)
+			return
+		}
+		a.paint(w, r, r.URL.Path, lp)
 	})
-	r.Get("/ws"+path, func(w http.ResponseWriter, req *http.Request) { a.Server.ServeWS(w, req, lp) })
+}
+
+// Static returns where the browser client's script is served and its
+// handler, for a router other than chi: mux.Handle(app.Static()). Every
+// page's document loads the script from path.
+func (a *App) Static() (path string, h http.Handler) { return static.Path(), static.Handler() }
+
+// Mount serves p at path on r with Handler: GET path paints it, and GET
+// /ws+path is its socket (an upgrade request to path itself is served the
+// socket too). Middleware on r applies to both. Mount also serves the
+// browser client's script on r, once however many pages it mounts.
+func (a *App) Mount(r chi.Router, path string, p Page) {
+	a.mountStatic(r)
+	h := a.Handler(p)
+	r.Method(http.MethodGet, path, h)
+	r.Method(http.MethodGet, "/ws"+path, h)
 }
 
 func (a *App) mountStatic(r chi.Router) {
@@ -92,7 +118,7 @@ func (a *App) mountStatic(r chi.Router) {
 	}
 	if !a.statics[r] {
 		a.statics[r] = true
-		r.Handle(static.Path(), static.Handler())
+		r.Handle(a.Static())
 	}
 }
 
@@ -102,11 +128,3 @@ func (a *App) layout(title string, head, body templ.Component) templ.Component {
 	}
 	return Document(title, head, body)
 }
-
-// Redirect is what Main returns to send the browser elsewhere: a 303 for a
-// first paint, a change of location for a connected page.
-func Redirect(url string) templ.Component { return redirect(url) }
-
-type redirect string
-
-func (redirect) Render(ctx context.Context, w io.Writer) error { return nil }

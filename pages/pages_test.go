@@ -5,10 +5,12 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/a-h/templ"
 	"github.com/go-chi/chi/v5"
+	"github.com/nitrogo/framework/elements"
 	"github.com/nitrogo/framework/nitro"
 	"github.com/nitrogo/framework/nitro/bert"
 	"github.com/nitrogo/framework/nitro/nitrotest"
@@ -132,22 +134,118 @@ func TestServerChecksRules(t *testing.T) {
 	}
 }
 
+// TestRedirect: Main redirects by calling Redirect on its Context,
+// whether it returns the result or nests it in other components.
 func TestRedirect(t *testing.T) {
-	page := pages.Funcs{MainFunc: func(cx *nitro.Context) templ.Component { return pages.Redirect("/login") }}
+	tests := []struct {
+		name string
+		main func(cx *nitro.Context) templ.Component
+	}{
+		{"returned", func(cx *nitro.Context) templ.Component { return pages.Redirect(cx, "/login") }},
+		{"nested", func(cx *nitro.Context) templ.Component {
+			return elements.Panel{Body: []templ.Component{
+				elements.Heading{Level: 1, Text: "Members only"},
+				pages.Redirect(cx, "/login"),
+			}}
+		}},
+	}
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv, h := mustApp(t, nitro.Config{}, pages.Funcs{MainFunc: tt.main})
+			ts := nitrotest.Serve(t, srv, h)
+			resp, err := client.Get(ts.HTTP.URL + "/demo")
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/login" {
+				t.Errorf("first paint: got %s to %q, want 303 to /login", resp.Status, resp.Header.Get("Location"))
+			}
+			if strings.Contains(string(body), "Members only") {
+				t.Errorf("the redirect showed the page: %s", body)
+			}
+			c := ts.Dial("/demo")
+			io := c.Init()
+			if !strings.Contains(io.JS, `"/login"`) || !strings.Contains(io.JS, "location") {
+				t.Errorf("init: got %s, want a change of location to /login", io.JS)
+			}
+			if strings.Contains(io.JS, "Members only") {
+				t.Errorf("init rendered the page it redirected from: %s", io.JS)
+			}
+		})
+	}
+}
+
+// TestRedirectOnce: a redirect holds for the render of Main that asked
+// for it, not for the next init on the same socket.
+func TestRedirectOnce(t *testing.T) {
+	var calls atomic.Int32
+	page := pages.Funcs{MainFunc: func(cx *nitro.Context) templ.Component {
+		if calls.Add(1) == 1 {
+			return pages.Redirect(cx, "/login")
+		}
+		return elements.Heading{Level: 1, Text: "Welcome"}
+	}}
 	srv, h := mustApp(t, nitro.Config{}, page)
 	ts := nitrotest.Serve(t, srv, h)
-	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := client.Get(ts.HTTP.URL + "/demo")
+	c := ts.Dial("/demo")
+	if io := c.Init(); !strings.Contains(io.JS, "location") {
+		t.Fatalf("first init did not redirect: %s", io.JS)
+	}
+	if io := c.Init(); !strings.Contains(io.JS, "Welcome") || strings.Contains(io.JS, "location") {
+		t.Errorf("second init: got %s, want the page and no redirect", io.JS)
+	}
+}
+
+// TestHandler: one handler, mounted at the page's path and at /ws and the
+// path on a plain http.ServeMux, paints the page and serves its socket,
+// whose postbacks reach the page.
+func TestHandler(t *testing.T) {
+	srv, err := nitro.New(nitro.Config{Keys: nitrotest.NewKeyRing(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/login" {
-		t.Errorf("first paint: got %s to %q, want 303 to /login", resp.Status, resp.Header.Get("Location"))
+	d := &demo{}
+	app := pages.New(srv)
+	mux := http.NewServeMux()
+	h := app.Handler(d)
+	mux.Handle("/demo", h)
+	mux.Handle("/ws/demo", h)
+	mux.Handle(app.Static())
+	ts := nitrotest.Serve(t, srv, mux)
+
+	tests := []struct {
+		method, path string
+		want         int
+		body         string
+	}{
+		{"GET", "/demo", http.StatusOK, "<h1>Demo page</h1>"},
+		{"HEAD", "/demo", http.StatusOK, ""},
+		{"POST", "/demo", http.StatusMethodNotAllowed, ""},
+		{"GET", static.Path(), http.StatusOK, "function"},
 	}
+	for _, tt := range tests {
+		req, _ := http.NewRequest(tt.method, ts.HTTP.URL+tt.path, nil)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != tt.want || !strings.Contains(string(body), tt.body) {
+			t.Errorf("%s %s: got %s, want %d with %q", tt.method, tt.path, resp.Status, tt.want, tt.body)
+		}
+	}
+
 	c := ts.Dial("/demo")
-	if io := c.Init(); !strings.Contains(io.JS, `"/login"`) || !strings.Contains(io.JS, "location") {
-		t.Errorf("init: got %s, want a change of location to /login", io.JS)
+	if io := c.Init(); !strings.Contains(io.JS, "Demo page") {
+		t.Errorf("init did not render Main: %s", io.JS)
+	}
+	c.Click("post", nitrotest.Source("message", "hello"))
+	if got := d.reports(); len(got) != 1 || got[0] != "post" {
+		t.Errorf("the page saw %q, want [post]", got)
 	}
 }
 

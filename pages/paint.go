@@ -23,9 +23,9 @@ func (a *App) paint(w http.ResponseWriter, r *http.Request, path string, lp live
 		http.SetCookie(w, &http.Cookie{Name: "X-Auth-Token", Value: inForce, Path: "/", SameSite: http.SameSiteLaxMode})
 	}
 	cx := a.Server.NewContext(r.Context(), sid, path, r.URL.RawQuery, lp)
-	body := lp.page.Main(cx)
-	if url, ok := body.(redirect); ok {
-		http.Redirect(w, r, string(url), http.StatusSeeOther)
+	body, url, redirect := renderMain(cx, lp.page)
+	if redirect {
+		http.Redirect(w, r, url, http.StatusSeeOther)
 		return
 	}
 	var title string

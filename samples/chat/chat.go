@@ -11,7 +11,6 @@ import (
 	"github.com/nitrogo/framework/actions"
 	"github.com/nitrogo/framework/elements"
 	"github.com/nitrogo/framework/nitro"
-	"github.com/nitrogo/framework/nitro/bert"
 	"github.com/nitrogo/framework/pages"
 	"github.com/nitrogo/framework/samples/login"
 )
@@ -38,9 +37,20 @@ type Room struct {
 // maxMessage bounds a message, in characters.
 const maxMessage = 2000
 
-var (
-	atomChat   = bert.Atom("chat")
-	atomLogout = bert.Atom("logout")
+// The room's postbacks: its chat and logout buttons.
+type (
+	Chat struct {
+		_ struct{} `bert:"chat"` // the message is the source "message"
+	}
+	Logout struct {
+		_ struct{} `bert:"logout"`
+	}
+)
+
+// roomEvents sends each postback of a room to its method.
+var roomEvents = pages.Postbacks(
+	pages.On((*Room).chat),
+	pages.On((*Room).logout),
 )
 
 var _ pages.Page = (*Room)(nil)
@@ -89,7 +99,7 @@ func (p *Room) Head(cx *nitro.Context) templ.Component { return login.Style }
 func (p *Room) Main(cx *nitro.Context) templ.Component {
 	user, room, ok := p.room(cx)
 	if !ok {
-		return pages.Redirect(p.LoginPath)
+		return pages.Redirect(cx, p.LoginPath)
 	}
 	msgs, err := p.Store.History(room, p.HistoryLen)
 	if err != nil {
@@ -101,7 +111,7 @@ func (p *Room) Main(cx *nitro.Context) templ.Component {
 	}
 	return elements.Panel{Attrs: elements.Attrs{Class: "chat"}, Body: []templ.Component{
 		elements.Heading{Attrs: elements.Attrs{ID: "heading"}, Level: 2, Text: room},
-		elements.Button{Attrs: elements.Attrs{ID: "logout"}, Text: "Logout " + user, Postback: atomLogout},
+		elements.Button{Attrs: elements.Attrs{ID: "logout"}, Text: "Logout " + user, Postback: Logout{}},
 		elements.Panel{Attrs: elements.Attrs{Class: "people"}, Body: []templ.Component{
 			elements.Span{Text: "In the room:"},
 			p.memberList(p.Presence.Members(room)),
@@ -110,7 +120,7 @@ func (p *Room) Main(cx *nitro.Context) templ.Component {
 		elements.Panel{Attrs: elements.Attrs{Class: "say"}, Body: []templ.Component{
 			elements.Textbox{Attrs: elements.Attrs{ID: "message"}, Placeholder: "Say something",
 				MaxLength: maxMessage},
-			elements.Button{Attrs: elements.Attrs{ID: "send"}, Text: "Chat", Postback: atomChat, Source: []string{"message"}},
+			elements.Button{Attrs: elements.Attrs{ID: "send"}, Text: "Chat", Postback: Chat{}, Source: []string{"message"}},
 		}},
 		elements.Upload{Attrs: elements.Attrs{ID: "upload"}, StartText: "Send file"},
 	}}
@@ -118,6 +128,9 @@ func (p *Room) Main(cx *nitro.Context) templ.Component {
 
 // Event handles the room's socket.
 func (p *Room) Event(cx *nitro.Context, ev any) {
+	if roomEvents.Handle(p, cx, ev) {
+		return
+	}
 	switch e := ev.(type) {
 	case nitro.Init:
 		user, room, ok := p.room(cx)
@@ -137,14 +150,6 @@ func (p *Room) Event(cx *nitro.Context, ev any) {
 		}
 		actions.Update(cx, "members", p.memberList(users))
 		actions.Focus(cx, "message")
-	case nitro.Postback:
-		switch {
-		case e.Msg.Equal(atomChat):
-			p.say(cx, cx.QText("message"))
-		case e.Msg.Equal(atomLogout):
-			cx.ClearSession()
-			actions.Redirect(cx, p.LoginPath)
-		}
 	case nitro.Uploaded:
 		user, room, ok := p.room(cx)
 		if !ok {
@@ -157,6 +162,15 @@ func (p *Room) Event(cx *nitro.Context, ev any) {
 			p.broadcast(cx, room, func(bc *nitro.Context) { actions.Remove(bc, memberID(gone)) })
 		}
 	}
+}
+
+// chat posts what the user typed in the message box.
+func (p *Room) chat(cx *nitro.Context, _ Chat) { p.say(cx, cx.QText("message")) }
+
+// logout ends the session and sends the browser to the login page.
+func (p *Room) logout(cx *nitro.Context, _ Logout) {
+	cx.ClearSession()
+	actions.Redirect(cx, p.LoginPath)
 }
 
 // say posts a message the user typed.

@@ -19,7 +19,6 @@ import (
 	"github.com/nitrogo/framework/actions"
 	"github.com/nitrogo/framework/elements"
 	"github.com/nitrogo/framework/nitro"
-	"github.com/nitrogo/framework/nitro/bert"
 	"github.com/nitrogo/framework/pages"
 )
 
@@ -49,7 +48,13 @@ func New(roomPath string) *Page { return &Page{RoomPath: roomPath} }
 
 var _ pages.Page = (*Page)(nil)
 
-var atomLogin = bert.Atom("login")
+// Login is the login button's postback.
+type Login struct {
+	_ struct{} `bert:"login"`
+}
+
+// events sends each postback of the page to its method.
+var events = pages.Postbacks(pages.On((*Page).login))
 
 // Title implements pages.Titled.
 func (p *Page) Title(cx *nitro.Context) string { return "Login · Nitro chat" }
@@ -67,33 +72,36 @@ func (p *Page) Main(cx *nitro.Context) templ.Component {
 		elements.Label{For: "pass", Text: "Room"},
 		elements.Textbox{Attrs: elements.Attrs{ID: "pass"}, Placeholder: DefaultRoom, MaxLength: MaxRoom,
 			Validate: elements.Rule{MaxLen: MaxRoom}},
-		elements.Button{Attrs: elements.Attrs{ID: "loginButton"}, Text: "Login", Postback: atomLogin,
+		elements.Button{Attrs: elements.Attrs{ID: "loginButton"}, Text: "Login", Postback: Login{},
 			Source: []string{"user", "pass"}},
 	}}
 }
 
-// Event logs the user in.
+// Event focuses the name box, and passes postbacks to their methods.
 func (p *Page) Event(cx *nitro.Context, ev any) {
-	switch e := ev.(type) {
-	case nitro.Init:
-		actions.Focus(cx, "user")
-	case nitro.Postback:
-		if !e.Msg.Equal(atomLogin) {
-			return
-		}
-		user := CleanUser(cx.QText("user"))
-		if user == "" {
-			actions.Alert(cx, "Please give a name.")
-			return
-		}
-		room := CleanRoom(cx.QText("pass"))
-		if room == "" {
-			room = DefaultRoom
-		}
-		cx.SetSession(UserKey, user)
-		cx.SetSession(RoomKey, room)
-		actions.Redirect(cx, p.RoomPath+"?room="+url.QueryEscape(room))
+	if events.Handle(p, cx, ev) {
+		return
 	}
+	if _, ok := ev.(nitro.Init); ok {
+		actions.Focus(cx, "user")
+	}
+}
+
+// login logs the user in: the name and the room go in the session, and
+// the browser to the room.
+func (p *Page) login(cx *nitro.Context, _ Login) {
+	user := CleanUser(cx.QText("user"))
+	if user == "" {
+		actions.Alert(cx, "Please give a name.")
+		return
+	}
+	room := CleanRoom(cx.QText("pass"))
+	if room == "" {
+		room = DefaultRoom
+	}
+	cx.SetSession(UserKey, user)
+	cx.SetSession(RoomKey, room)
+	actions.Redirect(cx, p.RoomPath+"?room="+url.QueryEscape(room))
 }
 
 // CleanUser returns a user name as the page keeps it: white space made
