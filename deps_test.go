@@ -68,18 +68,14 @@ var allowed = map[string][]string{
 	".":                    {}, // this file: test imports only
 }
 
-// recut: temporary exceptions to allowed (and to neverReach) while the
-// WebSocket transport moves out of nitro into nitro/ws.
-var recut = map[string][]string{
-	"nitro": {gorilla}, // TODO(recut): remove when nitro/ws lands
-	"pages": {gorilla}, // TODO(recut): remove when nitro/ws lands (pages asks nitro/ws "is this an upgrade?")
-}
+// recut: temporary exceptions to allowed (and to neverReach). None now.
+var recut = map[string][]string{}
 
 // testAllowed: what a package's tests (in-package and external) may import
 // besides what the package itself may, and the package itself.
 var testAllowed = map[string][]string{
 	".":             {"std"},
-	"nitro":         {"nitro/nitrotest", "nitro/ws", gorilla, "actions"}, // examples show nitro with actions
+	"nitro":         {"nitro/nitrotest", "nitro/ws", "nitro/format", gorilla, "actions"}, // examples show nitro with actions
 	"nitro/ws":      {"nitro/nitrotest"},
 	"nitro/ftp":     {"nitro/nitrotest"},
 	"nitro/proc":    {"nitro/nitrotest"},
@@ -87,7 +83,7 @@ var testAllowed = map[string][]string{
 	"nitro/tcp":     {"nitro/nitrotest"},
 	"nitro/mqtt":    {"nitro/nitrotest", natsd},
 	"nitro/kvs":     {"nitro/nitrotest", natsd},
-	"nitro/natsbus": {"nitro/nitrotest", natsd},
+	"nitro/natsbus": {"nitro/nitrotest", "nitro/ws", natsd},
 	"actions":       {"nitro/nitrotest"},
 	"elements":      {"nitro/nitrotest"},
 	"pages":         {"nitro/nitrotest", "internal/browsertest", chromedp, cdproto},

@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"io"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -39,7 +40,7 @@ func mustContext(tb testing.TB) *nitro.Context {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { srv.Close() })
-	return srv.NewContext(context.Background(), "sid", "/page", "", nil)
+	return srv.NewContext(httptest.NewRequest("GET", "/page", nil), "sid", "/page", nil)
 }
 
 // pickled finds the pickles in generated JS, to replace them with a fixed

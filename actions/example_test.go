@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"net/http/httptest"
 	"regexp"
 
 	"github.com/a-h/templ"
@@ -29,7 +30,7 @@ func exampleContext() *nitro.Context {
 	if err != nil {
 		log.Fatal(err)
 	}
-	return srv.NewContext(context.Background(), "a session id", "/chat", "", nil)
+	return srv.NewContext(httptest.NewRequest("GET", "/chat", nil), "a session id", "/chat", nil)
 }
 
 // show prints the JavaScript queued on cx, its pickles (which are random)

@@ -3,6 +3,7 @@ package elements_test
 import (
 	"bytes"
 	"context"
+	"net/http/httptest"
 	"strconv"
 	"testing"
 
@@ -49,7 +50,7 @@ func BenchmarkRender(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			buf.Reset()
-			cx := srv.NewContext(context.Background(), "sid", "/page", "", nil)
+			cx := srv.NewContext(httptest.NewRequest("GET", "/page", nil), "sid", "/page", nil)
 			if err := page.Render(cx, &buf); err != nil {
 				b.Fatal(err)
 			}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"flag"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"testing"
@@ -58,7 +59,7 @@ func mustContext(tb testing.TB) (*nitro.Context, *nitro.KeyRing) {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { srv.Close() })
-	return srv.NewContext(context.Background(), "sid", "/page", "", nil), ring
+	return srv.NewContext(httptest.NewRequest("GET", "/page", nil), "sid", "/page", nil), ring
 }
 
 func f64(f float64) *float64 { return &f }

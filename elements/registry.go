@@ -5,7 +5,7 @@ import (
 )
 
 // The rules of the inputs rendered in a page Context are kept on the
-// Context (nitro.Context.SetLocal), so that an element with a postback
+// Context (a nitro.Local), so that an element with a postback
 // rendered later in the same Context seals the rules of its sources
 // without repeating them. They live and go with the Context.
 //
@@ -89,20 +89,20 @@ func (r *registry) del(id string) {
 	}
 }
 
-// registryKey is the key of a Context's registry.
-type registryKey struct{}
+// registries keeps a Context's registry.
+var registries = nitro.NewLocal[*registry]("elements.registry")
 
 // registryOf returns the registry of cx, creating it if create is set; nil
 // if there is none.
 func registryOf(cx *nitro.Context, create bool) *registry {
-	if r, ok := cx.Local(registryKey{}).(*registry); ok {
+	if r, ok := registries.Get(cx); ok {
 		return r
 	}
 	if !create {
 		return nil
 	}
 	r := &registry{}
-	cx.SetLocal(registryKey{}, r)
+	registries.Set(cx, r)
 	return r
 }
 

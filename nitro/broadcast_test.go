@@ -11,6 +11,7 @@ import (
 
 	"github.com/nitrogo/framework/nitro"
 	"github.com/nitrogo/framework/nitro/bert"
+	"github.com/nitrogo/framework/nitro/format"
 	"github.com/nitrogo/framework/nitro/nitrotest"
 )
 
@@ -86,7 +87,7 @@ func TestBroadcastJSON(t *testing.T) {
 	page := nitro.PageFunc(func(cx *nitro.Context, ev any) {
 		if _, ok := ev.(nitro.Direct); ok {
 			cx.Subscribe("news")
-			cx.SetFormatter(nitro.JSON)
+			cx.SetFormatter(format.JSON)
 		}
 	})
 	srv := mustServer(t, nitro.Config{}, map[string]nitro.Page{"/": page})

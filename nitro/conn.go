@@ -2,145 +2,101 @@ package nitro
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"net"
 	"runtime/debug"
 	"sync"
-	"syscall"
-	"time"
 
-	"github.com/gorilla/websocket"
 	"github.com/nitrogo/framework/nitro/bert"
 )
 
-// conn is one live page: a socket, its Context, and an inbox.
+// Conn is the loop's side of one connection: a Context, an inbox, and a
+// transport to write to. A transport makes one with Server.Open, hands it
+// what it reads (Receive) and closes it when reading ends (Close).
 //
-// The reader goroutine only reads: it queues each frame in the inbox and
-// goes back to reading, so it parks with the small stack that reading
-// needs. While the inbox holds something, a worker from the server's pool
-// (workers.go) drains it: it runs each message (a frame, or a delivery
-// from pub/sub) through the chain and writes the reply, then goes back to
-// the pool. So an idle connection costs one parked goroutine with a small
-// stack, and the page sees one message at a time, in the order they came,
-// as in N2O's process per connection. Only the worker writes data frames,
-// straight to the socket (frames.go); pings and closes use gorilla's
-// WriteControl beside it.
-type conn struct {
-	srv  *Server
-	ws   *websocket.Conn
-	cx   Context
-	dec  bert.Decoder
-	ping *time.Timer
+// Nothing runs while the inbox is empty. When a message arrives a worker
+// from the server's pool (workers.go) drains the inbox: it runs each
+// message through the chain, queues the reply on the transport, and
+// flushes when nothing more is waiting, so a postback's reply and the push
+// it caused leave in one write. The page sees one message at a time, in
+// order, as in N2O's process per connection.
+type Conn struct {
+	srv *Server
+	t   Transport
+	cx  Context
+	dec bert.Decoder
 
 	mu      sync.Mutex // guards what follows
-	inbox   []inbound  // frames and deliveries: inbox[head:] wait for the chain
+	inbox   []inbound  // inbox[head:] wait for the chain
 	head    int
-	working bool // a worker goroutine runs
+	working bool // a worker runs, or a publisher writes (writeNow)
 	closed  bool
-	topics  []string    // subscribed, for the unsubscribe on close
-	procs   *Supervisor // the page's processes, made on first Spawn
+	topics  []string
+	onClose []func()
+	exited  chan struct{} // closed when the worker has ended after close
 
-	cancel    context.CancelFunc
+	queued    int // bytes queued on the transport, not yet flushed; worker only
 	closeOnce sync.Once
-	exited    chan struct{} // closed when the worker has ended after close
-
-	// The deadlines set on the socket. Moving a deadline costs a timer
-	// update, so each moves only once half its timeout has passed.
-	readDeadline  time.Time       // reader goroutine only
-	writeDeadline time.Time       // worker only
-	out           frames          // replies not yet written; worker only
-	raw           net.Conn        // the socket under ws, where out is written
-	rc            syscall.RawConn // raw's descriptor, for tryWrite; nil if it has none
-	uploadNext    time.Time       // when the upload rate allows the next block; worker only
+	cancel    context.CancelFunc
 }
 
-// inbound is a frame as read (decoded by the worker), or a delivery.
+// inbound is a message as read (decoded by the worker), or a delivery.
 type inbound struct {
-	kind  uint8 // inFrame, inText or inPush
+	kind  uint8
 	data  []byte
 	topic string
 	msg   bert.Term
 }
 
 const (
-	inFrame = iota
+	inBinary = iota
 	inText
 	inPush
 	inJS // a Broadcast's JavaScript, in data
 )
 
-var framePool = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}
-
-func newConn(s *Server, ws *websocket.Conn, page Page, path, rawQuery string) *conn {
-	c := &conn{srv: s, ws: ws, raw: ws.NetConn()}
-	if sc, ok := c.raw.(syscall.Conn); ok {
-		c.rc, _ = sc.SyscallConn()
-	}
+// Open starts a connection of page over t. path is the page's path,
+// rawQuery its query; token is the session token the transport was shown
+// (a cookie), if any: a valid one puts the connection in its session
+// before init. Open fails with ErrClosed once the server has closed.
+func (s *Server) Open(t Transport, page Page, path, rawQuery, token string) (*Conn, error) {
+	s.start()
+	c := &Conn{srv: s, t: t}
 	// Not derived from the server's context: that would register every
-	// connection in its parent's map. Server.Close cancels each instead.
+	// connection in its parent's map. Server.Close closes each instead.
 	ctx, cancel := context.WithCancel(context.Background())
 	c.cancel = cancel
 	c.cx = Context{Context: ctx, srv: s, conn: c, path: path, rawQuery: rawQuery, page: page, formatter: BERT}
 	c.dec = bert.Decoder{MaxDepth: 64}
-	limit := s.cfg.ReadLimit
-	if limit <= 0 {
-		limit = 1 << 20
-	}
-	ws.SetReadLimit(limit)
-	ws.SetPongHandler(func(string) error { c.touch(); return nil })
-	c.touch()
-	c.ping = time.AfterFunc(durationOr(s.cfg.PingInterval, 25*time.Second), c.pingNow)
-	return c
-}
-
-func durationOr(d, def time.Duration) time.Duration {
-	if d <= 0 {
-		return def
-	}
-	return d
-}
-
-// touch moves the read deadline on: the browser is alive.
-func (c *conn) touch() {
-	timeout := durationOr(c.srv.cfg.ReadTimeout, 60*time.Second)
-	if now := c.srv.coarseNow(); c.readDeadline.Sub(now) < timeout/2 {
-		c.readDeadline = now.Add(timeout)
-		c.ws.SetReadDeadline(c.readDeadline)
-	}
-}
-
-func (c *conn) pingNow() {
-	if err := c.ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(durationOr(c.srv.cfg.WriteTimeout, 10*time.Second))); err != nil {
-		return // the reader sees the socket fail
-	}
-	c.ping.Reset(durationOr(c.srv.cfg.PingInterval, 25*time.Second))
-}
-
-func (c *conn) readLoop() {
-	var err error
-	defer func() { c.close(err) }()
-	for {
-		var mt int
-		var data []byte
-		mt, data, err = c.ws.ReadMessage()
-		if err != nil {
-			return
-		}
-		c.touch()
-		kind := uint8(inFrame)
-		if mt == websocket.TextMessage {
-			kind = inText
-		}
-		if c.enqueue(inbound{kind: kind, data: data}) != nil {
-			return
+	if token != "" {
+		if sid, _, err := s.tokens.Verify(token); err == nil {
+			c.cx.sid, c.cx.token = sid, token
 		}
 	}
+	if !s.track(c) {
+		cancel()
+		return nil, ErrClosed
+	}
+	return c, nil
 }
 
-// Deliver queues a publication for the page (the Subscriber of pub/sub).
-// It never blocks: a connection too far behind refuses it and closes.
-func (c *conn) Deliver(topic string, msg bert.Term) error {
+// Context returns the connection's Context. Like the page, a transport
+// uses it only from the connection's worker.
+func (c *Conn) Context() *Context { return &c.cx }
+
+// Receive hands the loop a message the transport read: a text or a
+// binary frame, which the loop keeps. It never blocks: a connection with
+// SendQueue messages waiting is too far behind, and is closed.
+func (c *Conn) Receive(text bool, data []byte) error {
+	kind := uint8(inBinary)
+	if text {
+		kind = inText
+	}
+	return c.enqueue(inbound{kind: kind, data: data})
+}
+
+// Deliver queues a publication for the page: the connection is the
+// Subscriber of its topics. It never blocks.
+func (c *Conn) Deliver(topic string, msg bert.Term) error {
 	if msg.Is(broadcastTag, 2) {
 		js := msg.At(1).Bytes()
 		if c.writeNow(js) {
@@ -152,16 +108,11 @@ func (c *conn) Deliver(topic string, msg bert.Term) error {
 }
 
 // writeNow writes a Broadcast's JavaScript from the publisher's goroutine
-// when the connection is idle (no worker, nothing queued), and reports
-// whether it took it. Handing each of a thousand connections to a worker
-// costs a wake-up each, more than the write; so the publisher becomes
-// the connection's worker for one write that does not wait (tryWrite).
-// What the socket does not take at once stays in c.out, and a worker from
-// the pool writes it, as it would for anything else.
-func (c *conn) writeNow(js []byte) bool {
-	if c.rc == nil {
-		return false
-	}
+// when the connection is idle, and reports whether it took it. Waking a
+// worker for each of a thousand pages costs more than the write; so the
+// publisher becomes the connection's worker for one write that does not
+// wait. What the transport does not take at once is left to a worker.
+func (c *Conn) writeNow(js []byte) bool {
 	c.mu.Lock()
 	if c.closed || c.working || c.head != len(c.inbox) {
 		c.mu.Unlock()
@@ -170,30 +121,26 @@ func (c *conn) writeNow(js []byte) bool {
 	c.working = true // no other goroutine writes or runs the chain now
 	c.mu.Unlock()
 	c.reply(c.cx.ioOf(js, bert.Bin(nil)))
-	if n, ok := c.tryWrite(c.out.bytes()); ok {
-		c.out.consume(n)
-	}
+	done, _ := c.t.Flush(false) // a failure is the worker's to see
 	c.mu.Lock()
-	if c.out.pending() == 0 && !c.closed && c.head == len(c.inbox) {
-		c.working = false
+	if done && !c.closed && c.head == len(c.inbox) {
+		c.queued, c.working = 0, false
 		c.mu.Unlock()
 		return true
 	}
 	c.mu.Unlock()
-	// Something is left to write, or came meanwhile, or the socket closed:
-	// a worker takes over (and writes what is left first).
 	c.srv.workers.run(c)
 	return true
 }
 
-// enqueue puts msg in the inbox and starts the worker if none runs.
-func (c *conn) enqueue(msg inbound) error {
+// enqueue puts msg in the inbox and starts a worker if none runs.
+func (c *Conn) enqueue(msg inbound) error {
 	c.mu.Lock()
 	if c.closed {
 		c.mu.Unlock()
 		return ErrClosed
 	}
-	if len(c.inbox)-c.head >= c.queueLimit() {
+	if len(c.inbox)-c.head >= c.srv.sendQueue() {
 		c.mu.Unlock()
 		c.tooSlow()
 		return ErrSlowSubscriber
@@ -214,30 +161,17 @@ func (c *conn) enqueue(msg inbound) error {
 	return nil
 }
 
-func (c *conn) queueLimit() int {
-	if c.srv.cfg.SendQueue > 0 {
-		return c.srv.cfg.SendQueue
-	}
-	return 256
-}
-
-// work runs the inbox through the chain until it is empty.
-//
-// Replies wait in c.out while more pushes are queued behind them, and go
-// out together in one write when the inbox is empty (or the batch is
-// large): a postback that publishes to its own page, or a burst of
-// pushes, costs one system call. Anything that is not a push (a frame of
-// the browser's, which may take the page any time to handle) is handled
-// only once what is pending has been written.
-func (c *conn) work() {
+// work runs the inbox through the chain until it is empty. Replies wait
+// on the transport while more pushes are queued behind them and go out
+// together; anything else (a frame of the peer's, which may take the
+// page a while) is handled only once what is queued has been written.
+func (c *Conn) work() {
 	for {
 		c.mu.Lock()
 		if c.closed || c.head == len(c.inbox) {
-			if c.out.pending() > 0 {
-				// Write while still the worker (no other may write
-				// meanwhile), then look at the inbox again.
+			if c.queued > 0 {
 				c.mu.Unlock()
-				c.flush()
+				c.flush() // still the worker: nobody else writes meanwhile
 				continue
 			}
 			c.working = false
@@ -250,10 +184,8 @@ func (c *conn) work() {
 		}
 		msg := c.inbox[c.head]
 		c.inbox[c.head] = inbound{}
-		c.head++
-		if c.head == len(c.inbox) {
-			// Empty: start again at the front. An idle connection keeps
-			// a few slots (a postback and the push it causes), no more.
+		if c.head++; c.head == len(c.inbox) {
+			// Empty: an idle connection keeps a few slots, no more.
 			c.inbox, c.head = c.inbox[:0], 0
 			if cap(c.inbox) > 2 {
 				c.inbox = nil
@@ -264,7 +196,7 @@ func (c *conn) work() {
 			c.flush()
 		}
 		c.handle(msg)
-		if c.out.pending() >= maxBatch {
+		if c.queued >= maxBatch {
 			c.flush()
 		}
 	}
@@ -274,11 +206,10 @@ func (c *conn) work() {
 const maxBatch = 32 << 10
 
 // handle runs one message through the chain and queues the reply.
-func (c *conn) handle(in inbound) {
+func (c *Conn) handle(in inbound) {
 	var msg any
 	switch {
-	case in.kind == inJS:
-		// A Broadcast: written as it is, the page is not asked.
+	case in.kind == inJS: // a Broadcast: written as it is, the page is not asked
 		c.reply(c.cx.ioOf(in.data, bert.Bin(nil)))
 		return
 	case in.kind == inPush:
@@ -304,98 +235,110 @@ func (c *conn) handle(in inbound) {
 	c.cx.releaseJS()
 }
 
-// reply encodes r as a frame in c.out. Only the worker calls it.
-func (c *conn) reply(r Reply) {
-	switch r.kind {
-	case replyText:
-		c.out.add(websocket.TextMessage, func(b []byte) []byte { return append(b, r.text...) })
-	case replyBinary:
-		c.out.add(websocket.BinaryMessage, func(b []byte) []byte { return append(b, r.frame...) })
-	case replyTerm:
-		err := c.out.add(websocket.BinaryMessage, func(b []byte) []byte { return c.cx.formatter.Format(b, r.term) })
-		if err != nil {
-			c.srv.stats.panics.Add(1)
-			c.srv.log.Error("nitro: reply not sent", "err", err, "sid", c.cx.sid, "path", c.cx.path)
-			c.out.add(websocket.BinaryMessage, func(b []byte) []byte {
-				return c.cx.formatter.Format(b, errorIO("", "server error"))
-			})
-		}
-	}
-}
+var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}
 
-// flush writes the frames in c.out. Only the worker calls it.
-func (c *conn) flush() {
-	if c.out.pending() == 0 {
+// reply encodes r and queues it on the transport. Only the worker calls it.
+func (c *Conn) reply(r Reply) {
+	if r.kind == replyNone {
 		return
 	}
-	timeout := durationOr(c.srv.cfg.WriteTimeout, 10*time.Second)
-	if now := c.srv.coarseNow(); c.writeDeadline.Sub(now) < timeout/2 {
-		c.writeDeadline = now.Add(timeout)
-		c.raw.SetWriteDeadline(c.writeDeadline)
+	bp := bufPool.Get().(*[]byte)
+	b := (*bp)[:0]
+	switch r.kind {
+	case replyText:
+		b = append(b, r.text...)
+	case replyBinary:
+		b = append(b, r.frame...)
+	case replyTerm:
+		var err error
+		if b, err = encode(b, c.cx.formatter, r.term); err != nil {
+			c.srv.stats.panics.Add(1)
+			c.srv.log.Error("nitro: reply not sent", "err", err, "sid", c.cx.sid, "path", c.cx.path)
+			b, _ = encode(b[:0], c.cx.formatter, errorIO("", "server error"))
+		}
 	}
-	if err := c.out.flush(c.raw); err != nil {
-		c.ws.Close() // the reader sees it and cleans up
+	c.t.Queue(r.kind == replyText, b)
+	c.queued += len(b) + 1
+	if *bp = b[:0]; cap(b) <= 64<<10 {
+		bufPool.Put(bp)
 	}
 }
 
-// tooSlow closes a connection whose browser does not keep up. The page
-// reconnects and its init renders the current state.
-func (c *conn) tooSlow() {
+// encode appends t to b with f. A formatter that panics (bert.Append does
+// on an atom over 65535 bytes, which only a page's own code can build)
+// gives an error instead.
+func encode(b []byte, f Formatter, t bert.Term) (out []byte, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			out, err = b, fmt.Errorf("nitro: the reply cannot be encoded: %v", v)
+		}
+	}()
+	return f.Format(b, t), nil
+}
+
+// flush writes what is queued. Only the worker calls it. A transport that
+// fails is closed: its reader sees it and closes the connection.
+func (c *Conn) flush() {
+	if c.queued == 0 {
+		return
+	}
+	c.queued = 0
+	if _, err := c.t.Flush(true); err != nil {
+		c.t.Close(CloseNow, "")
+	}
+}
+
+// tooSlow closes a connection whose peer does not keep up: a close
+// message would wait behind what it has not read, so it gets none. The
+// page reconnects and its init renders the current state.
+func (c *Conn) tooSlow() {
 	c.mu.Lock()
 	already := c.closed
-	c.closed = true // refuse what comes next: this connection is counted once
+	c.closed = true // refuse what comes next: counted once
 	c.mu.Unlock()
 	if already {
 		return
 	}
 	c.srv.stats.slow.Add(1)
-	c.srv.log.Warn("nitro: closing a connection too far behind", "sid", c.cx.sid, "path", c.cx.path, "queued", c.queueLimit())
-	// The browser is not reading what is already on its way, so a close
-	// frame behind it would not arrive either: close the socket (the
-	// browser sees 1006 and reconnects). Closing also ends a data write
-	// the worker may be blocked in.
-	c.ws.Close()
+	c.srv.log.Warn("nitro: closing a connection too far behind", "sid", c.cx.sid, "path", c.cx.path, "queued", c.srv.sendQueue())
+	c.t.Close(CloseNow, "")
 }
 
-// shut sends a close frame and closes the socket; the reader cleans up.
-func (c *conn) shut(code int, reason string) {
+// shut closes the connection with a word to the peer; the transport's
+// reader then calls Close.
+func (c *Conn) shut(code int, reason string) {
 	c.mu.Lock()
 	c.closed = true
 	c.mu.Unlock()
-	msg := websocket.FormatCloseMessage(code, reason)
-	c.ws.WriteControl(websocket.CloseMessage, msg, time.Now().Add(time.Second))
-	c.ws.Close()
+	c.t.Close(code, reason)
 }
 
-// close ends the connection: it leaves its topics, stops its processes,
-// waits for the worker, and tells the page, once.
-func (c *conn) close(err error) {
+// Close ends the connection, once: it leaves its topics, runs what
+// OnClose registered, waits for the worker, and gives the page Exit with
+// err (nil for a clean close). The transport calls it when its reader
+// ends; it closes the transport too.
+func (c *Conn) Close(err error) {
 	c.closeOnce.Do(func() {
 		c.mu.Lock()
 		c.closed = true
 		c.inbox, c.head = nil, 0
-		topics, procs := c.topics, c.procs
-		c.procs = nil
+		topics, hooks := c.topics, c.onClose
+		c.onClose = nil
 		var exited chan struct{}
 		if c.working {
 			exited = make(chan struct{})
 			c.exited = exited
 		}
 		c.mu.Unlock()
-		c.ping.Stop()
-		c.ws.Close()
+		c.t.Close(CloseNow, "")
 		for _, t := range topics {
 			c.srv.bus.Unsubscribe(t, c)
 		}
-		if procs != nil {
-			procs.StopAll()
+		for _, fn := range hooks {
+			fn()
 		}
 		if exited != nil {
 			<-exited // the page sees Exit after its last message
-		}
-		var ce *websocket.CloseError
-		if errors.As(err, &ce) && (ce.Code == websocket.CloseNormalClosure || ce.Code == websocket.CloseGoingAway) {
-			err = nil
 		}
 		c.exit(err)
 		c.cancel()
@@ -403,8 +346,7 @@ func (c *conn) close(err error) {
 	})
 }
 
-// exit tells the page that the connection closed.
-func (c *conn) exit(err error) {
+func (c *Conn) exit(err error) {
 	defer func() {
 		if v := recover(); v != nil {
 			c.srv.log.Error("nitro: page panicked on exit", "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
@@ -415,9 +357,9 @@ func (c *conn) exit(err error) {
 	}
 }
 
-// subscribe and unsubscribe keep the connection's topics, to leave them all
-// when it closes.
-func (c *conn) subscribe(topic string) error {
+// subscribe and unsubscribe keep the connection's topics, to leave them
+// all when it closes.
+func (c *Conn) subscribe(topic string) error {
 	if err := c.srv.bus.Subscribe(topic, c); err != nil {
 		return err
 	}
@@ -432,7 +374,7 @@ func (c *conn) subscribe(topic string) error {
 	return nil
 }
 
-func (c *conn) unsubscribe(topic string) error {
+func (c *Conn) unsubscribe(topic string) error {
 	c.mu.Lock()
 	for i, t := range c.topics {
 		if t == topic {
@@ -444,16 +386,12 @@ func (c *conn) unsubscribe(topic string) error {
 	return c.srv.bus.Unsubscribe(topic, c)
 }
 
-// processes returns the page's supervisor, made on first use, or nil once
-// the connection closed: nothing may start after close stopped them all.
-func (c *conn) processes() *Supervisor {
+func (c *Conn) addOnClose(fn func()) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.closed {
-		return nil
+		return ErrClosed
 	}
-	if c.procs == nil {
-		c.procs = &Supervisor{Logger: c.srv.procs.Logger}
-	}
-	return c.procs
+	c.onClose = append(c.onClose, fn)
+	return nil
 }

@@ -3,6 +3,7 @@ package nitro
 import (
 	"context"
 	"log/slog"
+	"net/http"
 	"net/url"
 	"strconv"
 	"time"
@@ -10,8 +11,8 @@ import (
 	"github.com/nitrogo/framework/nitro/bert"
 )
 
-// Context is the state of one live page: one WebSocket connection (N2O's
-// #cx). The connection's protocol chain and the page's Event get it with
+// Context is the state of one live page: one connection (N2O's #cx),
+// whatever transport carries it. The connection's protocol chain and the page's Event get it with
 // every message. It is a context.Context that is done when the connection
 // closes, so it can be passed to anything that takes one (a templ
 // component's Render, a database call), and FromContext finds it again.
@@ -22,7 +23,8 @@ import (
 type Context struct {
 	context.Context
 	srv  *Server
-	conn *conn // nil outside a connection (first paint over HTTP)
+	conn *Conn         // nil outside a connection (first paint over HTTP)
+	req  *http.Request // the first paint's request; nil in a connection
 
 	sid, token string
 	path       string
@@ -38,7 +40,7 @@ type Context struct {
 
 	ioTuple [3]bert.Term // the elements of the reply being built
 	ids     uint32       // the last id NewID gave
-	locals  map[any]any  // what packages keep on the Context (Local)
+	values  []keyed      // what packages keep on the Context (Key)
 
 	opened openedPickle // the last pickle opened (openPickle)
 
@@ -74,9 +76,9 @@ func (cx *Context) Value(key any) any {
 // NewContext returns a Context for work done outside a connection, such as
 // the first paint of a page over HTTP: it can seal pickles and read the
 // session, and collects JavaScript that the caller sends on (in the page's
-// HTML). path is the page's path, query its raw query.
-func (s *Server) NewContext(ctx context.Context, sid, path, rawQuery string, page Page) *Context {
-	return &Context{Context: ctx, srv: s, sid: sid, path: path, rawQuery: rawQuery, page: page, formatter: BERT}
+// HTML). path is the page's path; the query and the peer are r's.
+func (s *Server) NewContext(r *http.Request, sid, path string, page Page) *Context {
+	return &Context{Context: r.Context(), srv: s, req: r, sid: sid, path: path, rawQuery: r.URL.RawQuery, page: page, formatter: BERT}
 }
 
 // Live reports whether the Context is a connection's: JavaScript queued
@@ -93,6 +95,18 @@ func (cx *Context) SessionID() string { return cx.sid }
 
 // Token returns the session token in force: what the browser holds.
 func (cx *Context) Token() string { return cx.token }
+
+// Peer returns the address and request headers of the page's browser or
+// client (N2O's wf:peer), on every transport.
+func (cx *Context) Peer() Peer {
+	switch {
+	case cx.conn != nil:
+		return cx.conn.t.Peer()
+	case cx.req != nil:
+		return Peer{Addr: cx.req.RemoteAddr, Header: cx.req.Header}
+	}
+	return Peer{}
+}
 
 // Path returns the page's path, without the /ws prefix of the socket.
 func (cx *Context) Path() string { return cx.path }
@@ -187,7 +201,7 @@ func (cx *Context) releaseJS() {
 	if cx.jsBuf != nil {
 		*cx.jsBuf = cx.js[:0]
 		if cap(cx.js) <= 64<<10 {
-			framePool.Put(cx.jsBuf)
+			bufPool.Put(cx.jsBuf)
 		}
 		cx.jsBuf = nil
 	}
@@ -205,20 +219,6 @@ func (cx *Context) Capture(fn func()) []byte {
 	got := cx.js
 	cx.js, cx.jsBuf = saved, savedBuf
 	return got
-}
-
-// Local returns what a package keeps on the Context under key (see
-// SetLocal), or nil. Like the Context, it is for one goroutine at a time.
-func (cx *Context) Local(key any) any { return cx.locals[key] }
-
-// SetLocal keeps v on the Context under key for as long as the Context
-// lives: the connection, or the first paint. Packages use a key of an
-// unexported type of their own, as with context.WithValue.
-func (cx *Context) SetLocal(key, v any) {
-	if cx.locals == nil {
-		cx.locals = make(map[any]any, 2)
-	}
-	cx.locals[key] = v
 }
 
 // NewID returns an element id unique within the page's Context
@@ -283,29 +283,14 @@ func (cx *Context) Publish(topic string, msg any) error {
 	return cx.srv.Publish(topic, msg)
 }
 
-// Spawn starts a supervised process bound to the connection: it is stopped
-// when the connection closes. Outside a connection it starts a global one.
-func (cx *Context) Spawn(name string, fn ProcFunc) error {
+// OnClose registers fn to run when the connection closes, before the
+// page's Exit: a service's cleanup (nitro/proc stops the page's
+// processes). It returns ErrClosed outside a connection or once it closed.
+func (cx *Context) OnClose(fn func()) error {
 	if cx.conn == nil {
-		return cx.srv.procs.Start(name, fn)
-	}
-	procs := cx.conn.processes()
-	if procs == nil {
 		return ErrClosed
 	}
-	return procs.Start(name, fn)
-}
-
-// Send sends msg to a process the connection spawned.
-func (cx *Context) Send(name string, msg any) error {
-	if cx.conn == nil {
-		return cx.srv.procs.Send(name, msg)
-	}
-	procs := cx.conn.processes()
-	if procs == nil {
-		return ErrClosed
-	}
-	return procs.Send(name, msg)
+	return cx.conn.addOnClose(fn)
 }
 
 // Self returns a Subscriber that feeds the connection: what is delivered to

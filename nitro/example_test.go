@@ -2,15 +2,31 @@ package nitro_test
 
 import (
 	"fmt"
-	"net/http"
 
 	"github.com/nitrogo/framework/actions"
 	"github.com/nitrogo/framework/nitro"
 	"github.com/nitrogo/framework/nitro/bert"
 )
 
-// A page that counts clicks, served on a socket at /ws/counter.
-func ExampleServer_Handler() {
+// printer is a transport of its own: it says what the loop writes, and
+// sends each message's text on a channel.
+type printer struct{ out chan string }
+
+func (p printer) Queue(text bool, payload []byte) {
+	if text {
+		p.out <- fmt.Sprintf("text %q", payload)
+		return
+	}
+	t, err := bert.Decode(payload)
+	p.out <- fmt.Sprint("binary ", t, err)
+}
+func (p printer) Flush(wait bool) (bool, error) { return true, nil }
+func (p printer) Close(code int, reason string) {}
+func (p printer) Peer() nitro.Peer              { return nitro.Peer{Addr: "pipe"} }
+
+// The loop knows no transport: anything that can carry messages serves a
+// page through Open, Receive and Close (nitro/ws does it for WebSockets).
+func ExampleServer_Open() {
 	k, _ := nitro.GenerateKey(1)
 	ring, _ := nitro.NewKeyRing(k)
 	srv, err := nitro.New(nitro.Config{Keys: ring})
@@ -19,22 +35,24 @@ func ExampleServer_Handler() {
 	}
 	defer srv.Close()
 
-	clicks := 0
-	counter := nitro.PageFunc(func(cx *nitro.Context, ev any) {
-		switch ev.(type) {
-		case nitro.Init:
-			// Wire a postback on #plus (package actions does this for you).
-			p := cx.Pickle(bert.Atom("plus"), "plus")
-			cx.Wire("qi('plus').onclick=function(){ws.send(enc(tuple(atom('pickle'),bin('plus'),bin('" + p + "'),[])))};")
-		case nitro.Postback:
-			clicks++
-			cx.Wire(fmt.Sprintf("qi('count').textContent='%d';", clicks))
+	page := nitro.PageFunc(func(cx *nitro.Context, ev any) {
+		if d, ok := ev.(nitro.Direct); ok {
+			cx.Wire("hello(" + actions.Quote(d.Msg.Text()) + ");")
 		}
 	})
-	mux := http.NewServeMux()
-	mux.Handle("/ws/counter", srv.Handler(counter))
-	fmt.Println("routes ready")
-	// Output: routes ready
+	p := printer{out: make(chan string, 4)}
+	c, err := srv.Open(p, page, "/", "", "")
+	if err != nil {
+		panic(err)
+	}
+	c.Receive(true, []byte("PING"))
+	c.Receive(false, bert.Encode(bert.Tuple(bert.Atom("direct"), bert.BinString("joe"))))
+	fmt.Println(<-p.out)
+	fmt.Println(<-p.out)
+	c.Close(nil) // the transport's reader ended
+	// Output:
+	// text "PONG"
+	// binary {io,<<"hello(\"joe\");">>,{direct,[]}} <nil>
 }
 
 // A protocol of the application's own, in front of the shipped chain: it
@@ -48,14 +66,7 @@ func ExampleProtocolFunc() {
 	})
 	chain := append([]nitro.Protocol{version}, nitro.DefaultProtocols()...)
 	fmt.Println(len(chain), "protocols")
-	// Output: 4 protocols
-}
-
-// The JSON formatter writes terms as N2O's n2o_json does.
-func ExampleJSON() {
-	reply := bert.Tuple(bert.Atom("io"), bert.BinString("alert('hi');"), bert.Bin(nil))
-	fmt.Println(string(nitro.JSON.Format(nil, reply)))
-	// Output: {"t":104,"v":[{"t":100,"v":"io"},{"t":109,"v":"alert('hi');"},{"t":109,"v":""}]}
+	// Output: 3 protocols
 }
 
 // A room where what one says every page shows: rendered once, written to

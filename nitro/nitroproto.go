@@ -34,19 +34,19 @@ func serveNitro(cx *Context, msg any) (Reply, bool) {
 			return cx.init(m.At(1).Text()), true
 		case m.Is("direct", 2):
 			cx.result = bert.Nil()
-			cx.event(Direct{Msg: m.At(1)})
-			return cx.io(bert.Tuple(atomDirect, cx.result)), true
+			cx.Event(Direct{Msg: m.At(1)})
+			return cx.IO(bert.Tuple(atomDirect, cx.result)), true
 		case m.Is("client", 2):
 			cx.result = bert.Nil()
-			cx.event(Client{Msg: m.At(1)})
-			return cx.io(cx.result), true
+			cx.Event(Client{Msg: m.At(1)})
+			return cx.IO(cx.result), true
 		}
 	case Push:
-		cx.event(m)
+		cx.Event(m)
 		if len(cx.js) == 0 {
 			return Reply{}, true
 		}
-		return cx.io(bert.Bin(nil)), true
+		return cx.IO(bert.Bin(nil)), true
 	}
 	return Reply{}, false
 }
@@ -57,15 +57,17 @@ func serveNitro(cx *Context, msg any) (Reply, bool) {
 func (cx *Context) init(token string) Reply {
 	sid, tok, _ := cx.srv.tokens.Authenticate(token)
 	cx.sid, cx.token = sid, tok
-	cx.event(Init{})
-	return cx.io(bert.Tuple(atomToken, bert.BinString(tok)))
+	cx.Event(Init{})
+	return cx.IO(bert.Tuple(atomToken, bert.BinString(tok)))
 }
 
-// event runs the page's Event with an empty action queue, in a pooled
-// buffer when the connection has none.
-func (cx *Context) event(ev any) {
+// Event runs the page's Event with ev and an empty JavaScript queue: the
+// Nitro protocol does for its events, another protocol for its own (the
+// upload protocol's progress, say). What the page queues is then the
+// protocol's to send, with IO or Flush.
+func (cx *Context) Event(ev any) {
 	if cx.js == nil && cx.conn != nil {
-		cx.jsBuf = framePool.Get().(*[]byte)
+		cx.jsBuf = bufPool.Get().(*[]byte)
 		cx.js = (*cx.jsBuf)[:0]
 	}
 	cx.js = cx.js[:0]
@@ -74,9 +76,19 @@ func (cx *Context) event(ev any) {
 	}
 }
 
-// io is the reply {io, JS, Data} with the queued JavaScript. Its tuple
-// lives in the Context: a reply is encoded before the next is built.
-func (cx *Context) io(data bert.Term) Reply { return cx.ioOf(cx.js, data) }
+// IO is the reply {io, JS, Data} with the JavaScript queued so far. Its
+// tuple lives in the Context: a reply is sent before the next is built.
+func (cx *Context) IO(data bert.Term) Reply { return cx.ioOf(cx.js, data) }
+
+// Flush sends the JavaScript queued so far at once, as {io, JS, <<>>},
+// ahead of the reply the protocol returns (N2O's wf:flush), and empties
+// the queue. It does nothing outside a connection or with nothing queued.
+func (cx *Context) Flush() {
+	if cx.conn != nil && len(cx.js) > 0 {
+		cx.conn.reply(cx.IO(bert.Bin(nil)))
+		cx.js = cx.js[:0]
+	}
+}
 
 // ioOf is the reply {io, JS, Data} with JavaScript js.
 func (cx *Context) ioOf(js []byte, data bert.Term) Reply {
@@ -99,9 +111,9 @@ func (cx *Context) postback(m bert.Term) Reply {
 		return TermReply(errorIO("", reason))
 	}
 	cx.linked = m.At(3)
-	cx.event(Postback{Msg: ev.At(2), Trigger: ev.At(3).Text(), Name: ev.At(4).Atom()})
+	cx.Event(Postback{Msg: ev.At(2), Trigger: ev.At(3).Text(), Name: ev.At(4).Atom()})
 	cx.linked = bert.Nil()
-	return cx.io(bert.Bin(nil))
+	return cx.IO(bert.Bin(nil))
 }
 
 // ErrPicklePage reports a genuine pickle of another page.
@@ -116,7 +128,7 @@ var ErrPicklePage = errors.New("nitro: pickle sealed for another page")
 // the server's life. The session, the expiry and the bytes are checked
 // each time.
 func (cx *Context) openPickle(pickle []byte) (bert.Term, error) {
-	now := cx.srv.now()
+	now := cx.srv.Now()
 	if k := &cx.opened; k.sid == cx.sid && now.Unix() < k.expiry && string(k.pickle) == string(pickle) {
 		return k.ev, nil
 	}
@@ -148,7 +160,10 @@ func (cx *Context) Pickle(postback bert.Term, trigger string) string {
 	ev := bert.Tuple(bert.Atom("ev"), bert.BinString(cx.path), postback, bert.BinString(trigger), bert.Atom("event"))
 	var buf [256]byte
 	payload := bert.Append(buf[:0], ev)
-	ttl := durationOr(cx.srv.cfg.PickleTTL, 24*time.Hour)
+	ttl := cx.srv.cfg.PickleTTL
+	if ttl <= 0 {
+		ttl = 24 * time.Hour
+	}
 	sid := cx.sid
 	if sid == "" {
 		// No session yet (nothing authenticated the page): seal for one
@@ -157,7 +172,7 @@ func (cx *Context) Pickle(postback bert.Term, trigger string) string {
 		cx.srv.log.Warn("nitro: postback sealed before the page has a session; it will not open", "path", cx.path, "trigger", trigger)
 		sid = "\x00none"
 	}
-	return string(cx.srv.keys.Seal(nil, sid, payload, cx.srv.now().Add(ttl)))
+	return string(cx.srv.keys.Seal(nil, sid, payload, cx.srv.Now().Add(ttl)))
 }
 
 // toTerm converts a message for the bus: a bert.Term as is, any other Go

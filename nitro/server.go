@@ -5,19 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/http"
-	"net/url"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
-
-	"github.com/gorilla/websocket"
 )
 
-// Config configures a Server. Its zero value works, with one exception
-// that is deliberate: it names no pickle keys, and nitro ships none, so a
-// server needs Keys, or Dev for keys kept in a local file.
+// Config configures a Server. Its zero value works, with one deliberate
+// exception: it names no pickle keys, and nitro ships none, so a server
+// needs Keys, or Dev for keys kept in a local file.
 type Config struct {
 	// Keys seal pickles and session tokens. Nodes that share keys accept
 	// each other's pickles. Required unless Dev is set.
@@ -30,43 +25,28 @@ type Config struct {
 	KeyFile string
 
 	// Protocols is the protocol chain, in order. Nil means
-	// DefaultProtocols(): Heart, Nitro, then the upload protocol.
+	// DefaultProtocols(): Heart, then Nitro. Services add theirs (the
+	// upload protocol, nitro/ftp).
 	Protocols []Protocol
 	// Sessions stores session values. Nil means a MemoryStore (900 s TTL).
 	Sessions Store
 	// Bus carries publications between connections. Nil means a MemoryBus:
 	// one process. Several nodes share a distributed Bus.
 	Bus Bus
-	// Upload configures file uploads (the ftp protocol).
-	Upload UploadConfig
 
-	// Origins lists the origins (scheme://host[:port]) allowed to open a
-	// socket besides the page's own. "*" allows any: never in production.
-	Origins []string
-	// ReadLimit is the largest frame accepted, in bytes; a larger one
-	// closes the connection with 1009. Zero means 1 MiB.
-	ReadLimit int64
-	// SendQueue is how many replies and deliveries may wait for a slow
-	// browser; past that the connection is closed as too far behind (at
-	// once, without a close frame, which could not get past what the
-	// browser has not read), and its page reconnects. Zero means 256.
+	// SendQueue is how many messages may wait for a connection; past
+	// that it is closed as too far behind (at once, without a close
+	// message, which could not get past what the peer has not read), and
+	// its page reconnects. Zero means 256.
 	SendQueue int
-	// ReadTimeout closes a connection silent for that long. The browser
-	// sends PING every 5 s. Zero means 60 s.
-	ReadTimeout time.Duration
-	// PingInterval is how often the server pings a quiet connection. Zero
-	// means 25 s.
-	PingInterval time.Duration
-	// WriteTimeout bounds one write to a browser. Zero means 10 s.
-	WriteTimeout time.Duration
 	// TokenTTL is how long a session token lives unused. Zero means 24 h.
 	TokenTTL time.Duration
 	// PickleTTL is how long a postback stays valid after its page was
 	// rendered. A reconnect renders fresh ones. Zero means 24 h.
 	PickleTTL time.Duration
 
-	// Now returns the current time, for pickle and token expiry. Nil means
-	// time.Now; tests move it.
+	// Now returns the current time. Nil means the server's own clock,
+	// which reads the system's every 50 ms; tests move it.
 	Now func() time.Time
 
 	// Logger receives the server's logs. Nil means slog.Default().
@@ -75,9 +55,9 @@ type Config struct {
 	Logging *Logging
 }
 
-// Server serves live pages: it holds what connections share (keys,
-// sessions, the bus, global processes) and upgrades requests to
-// connections. Create it with New.
+// Server is the protocol loop: it holds what connections share (keys,
+// sessions, the bus, the chain) and runs the connections transports open.
+// Create it with New; it starts working with Run or its first connection.
 type Server struct {
 	cfg      Config
 	chain    Chain
@@ -85,23 +65,20 @@ type Server struct {
 	tokens   *Tokens
 	sessions Store
 	bus      Bus
-	procs    *Supervisor
 	log      *slog.Logger
-	upgrader websocket.Upgrader
-	origins  map[string]bool
-	anyOrig  bool
-	uploads  *uploads
-	workers  *workers
+	workers  workers
 
 	// Cache is a TTL cache shared by the server's pages (N2O's n2o:cache).
 	Cache *Cache[string, any]
 
-	ctx    context.Context
-	cancel context.CancelFunc
-	connMu sync.Mutex
-	conns  map[*conn]struct{}
-	stats  counters
-	clock  atomic.Int64 // unix nanoseconds, moved every clockTick
+	startOnce sync.Once
+	stop      chan struct{} // closed by Close
+	stopped   sync.WaitGroup
+	connMu    sync.Mutex
+	conns     map[*Conn]struct{}
+	closed    bool
+	stats     counters
+	clock     atomic.Int64 // unix nanoseconds, moved every clockTick
 }
 
 type counters struct {
@@ -120,18 +97,15 @@ type Stats struct {
 	SlowClosed  int64 // connections closed as too far behind
 }
 
-// New returns a Server for cfg. It fails when no pickle keys are given
-// (and Dev is off), or when Dev's key file cannot be read or written.
+// New returns a Server for cfg. It starts nothing. It fails when no
+// pickle keys are given (and Dev is off), or when Dev's key file cannot
+// be read or written.
 func New(cfg Config) (*Server, error) {
-	s := &Server{cfg: cfg, keys: cfg.Keys, sessions: cfg.Sessions, bus: cfg.Bus, conns: map[*conn]struct{}{}}
-	switch {
-	case cfg.Logging != nil:
-		s.log = cfg.Logging.Logger("nitro")
-	case cfg.Logger != nil:
-		s.log = cfg.Logger
-	default:
-		s.log = slog.Default()
-	}
+	s := &Server{cfg: cfg, keys: cfg.Keys, sessions: cfg.Sessions, bus: cfg.Bus, chain: cfg.Protocols,
+		conns: map[*Conn]struct{}{}, stop: make(chan struct{})}
+	s.workers.queue = make(chan *Conn)
+	s.clock.Store(time.Now().UnixNano())
+	s.log = s.Logger("nitro")
 	if s.keys == nil {
 		if !cfg.Dev {
 			return nil, fmt.Errorf("%w: set Config.Keys (see ParseKeys), or Config.Dev for development", ErrNoKeys)
@@ -146,154 +120,113 @@ func New(cfg Config) (*Server, error) {
 		}
 		s.keys = ring
 	}
-	s.tokens = &Tokens{Keys: s.keys, TTL: cfg.TokenTTL, Now: cfg.Now}
+	s.tokens = &Tokens{Keys: s.keys, TTL: cfg.TokenTTL, Now: s.Now}
 	if s.sessions == nil {
-		s.sessions = &MemoryStore{}
+		s.sessions = &MemoryStore{Now: s.Now}
 	}
 	if s.bus == nil {
-		s.bus = &MemoryBus{Logger: s.logger("pubsub")}
+		s.bus = &MemoryBus{Logger: s.Logger("pubsub")}
 	}
-	s.procs = &Supervisor{Logger: s.logger("async")}
-	s.Cache = &Cache[string, any]{}
-	s.chain = cfg.Protocols
 	if s.chain == nil {
 		s.chain = DefaultProtocols()
 	}
-	s.uploads = newUploads(cfg.Upload, s.logger("ftp"))
-	s.workers = newWorkers()
-	s.origins = map[string]bool{}
-	for _, o := range cfg.Origins {
-		if o == "*" {
-			s.anyOrig = true
-		}
-		s.origins[strings.ToLower(strings.TrimSuffix(o, "/"))] = true
-	}
-	s.upgrader = websocket.Upgrader{
-		// A small read buffer and pooled write buffers: an idle
-		// connection then holds neither (see the package doc, Memory).
-		ReadBufferSize:  1024,
-		WriteBufferSize: 4096,
-		WriteBufferPool: &sync.Pool{},
-		CheckOrigin:     s.checkOrigin,
-		Error: func(w http.ResponseWriter, r *http.Request, status int, reason error) {
-			http.Error(w, reason.Error(), status)
-		},
-	}
-	s.clock.Store(time.Now().UnixNano())
-	s.ctx, s.cancel = context.WithCancel(context.Background())
-	if ms, ok := s.sessions.(*MemoryStore); ok {
-		go ms.Run(s.ctx, time.Minute)
-	}
-	go every(s.ctx.Done(), time.Minute, func() { s.Cache.Sweep() })
-	go s.workers.sweep(s.ctx.Done())
-	go func() {
-		s.uploads.sweep(time.Now())
-		every(s.ctx.Done(), time.Hour, func() { s.uploads.sweep(time.Now()) })
-	}()
-	go every(s.ctx.Done(), clockTick, func() { s.clock.Store(time.Now().UnixNano()) })
+	s.Cache = &Cache[string, any]{Now: s.Now}
 	return s, nil
 }
 
-func (s *Server) now() time.Time {
+// DefaultProtocols returns the loop's own chain: Heart, Nitro.
+func DefaultProtocols() []Protocol { return []Protocol{Heart, Nitro} }
+
+// Now is the server's one clock: Config.Now, else the system's time to
+// within clockTick, which costs an atomic load rather than a system call.
+func (s *Server) Now() time.Time {
 	if s.cfg.Now != nil {
 		return s.cfg.Now()
 	}
 	return time.Unix(0, s.clock.Load())
 }
 
-// coarseNow is the real time to within clockTick, whatever Config.Now says.
-func (s *Server) coarseNow() time.Time { return time.Unix(0, s.clock.Load()) }
-
-// clockTick is the resolution of the server's coarse clock: deadlines of
-// seconds and expiries in whole seconds need no more, and reading an
-// atomic is cheaper than asking the OS on every message.
 const clockTick = 50 * time.Millisecond
 
-// DefaultProtocols returns the shipped chain: Heart, Nitro, FTP.
-func DefaultProtocols() []Protocol { return []Protocol{Heart, Nitro, FTP} }
-
-func (s *Server) logger(component string) *slog.Logger {
-	if s.cfg.Logging != nil {
+// Logger returns the logger of one of the server's components ("nitro",
+// "ws", "ftp"...), as Config.Logging or Config.Logger say.
+func (s *Server) Logger(component string) *slog.Logger {
+	switch {
+	case s.cfg.Logging != nil:
 		return s.cfg.Logging.Logger(component)
+	case s.cfg.Logger != nil:
+		return s.cfg.Logger.With("component", component)
 	}
-	return s.log.With("component", component)
+	return slog.Default().With("component", component)
 }
 
-// every calls fn each period until stop closes: the server's sweepers and
-// its clock.
-func every(stop <-chan struct{}, period time.Duration, fn func()) {
-	t := time.NewTicker(period)
-	defer t.Stop()
-	for {
-		select {
-		case <-stop:
-			return
-		case <-t.C:
-			fn()
+// Runner is a protocol with work of its own in the background (a sweeper):
+// the server runs it while it serves, and cancels ctx when it closes.
+type Runner interface {
+	Run(ctx context.Context)
+}
+
+// Run serves until ctx is done, then closes the server. It starts the
+// server's background work (its clock, the sweepers of sessions, cache and
+// workers, and each Runner of the chain), which the first connection
+// would start otherwise, and Close stops.
+func (s *Server) Run(ctx context.Context) error {
+	s.start()
+	select {
+	case <-ctx.Done():
+	case <-s.stop:
+	}
+	return s.Close()
+}
+
+func (s *Server) start() {
+	s.startOnce.Do(func() {
+		ctx, cancel := context.WithCancel(context.Background())
+		for _, p := range s.chain {
+			if r, ok := p.(Runner); ok {
+				s.stopped.Go(func() { r.Run(ctx) })
+			}
 		}
-	}
+		s.stopped.Go(func() {
+			defer cancel()
+			t := time.NewTicker(clockTick)
+			defer t.Stop()
+			ms, _ := s.sessions.(*MemoryStore)
+			for tick := 1; ; tick++ {
+				select {
+				case <-s.stop:
+					return
+				case now := <-t.C:
+					s.clock.Store(now.UnixNano())
+				}
+				if tick%int(workerSweep/clockTick) == 0 {
+					s.workers.sweep()
+				}
+				if tick%int(time.Minute/clockTick) == 0 {
+					s.Cache.Sweep()
+					if ms != nil {
+						ms.Sweep()
+					}
+				}
+			}
+		})
+	})
 }
 
-// checkOrigin allows the page's own origin and the configured ones. A
-// request without Origin is not from a browser, and is allowed.
-func (s *Server) checkOrigin(r *http.Request) bool {
-	origin := r.Header.Get("Origin")
-	if origin == "" || s.anyOrig {
-		return true
+// workerSweep is how long a worker may stay idle before it ends.
+const workerSweep = 10 * time.Second
+
+func (s *Server) sendQueue() int {
+	if s.cfg.SendQueue > 0 {
+		return s.cfg.SendQueue
 	}
-	u, err := url.Parse(origin)
-	if err != nil {
-		return false
-	}
-	if strings.EqualFold(u.Host, r.Host) {
-		return true
-	}
-	if s.origins[strings.ToLower(origin)] {
-		return true
-	}
-	s.log.Warn("nitro: socket refused: origin not allowed", "origin", origin, "host", r.Host)
-	return false
+	return 256
 }
 
-// Handler returns an http.Handler that serves page's socket: mount it at
-// "/ws" + the page's path.
-func (s *Server) Handler(page Page) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { s.ServeWS(w, r, page) })
-}
-
-// ServeWS upgrades r to page's socket and serves it until it closes. The
-// page's path is r's path without its "/ws" prefix. It returns once the
-// connection runs: the connection lives on in goroutines of its own.
-func (s *Server) ServeWS(w http.ResponseWriter, r *http.Request, page Page) {
-	if s.ctx.Err() != nil {
-		http.Error(w, "nitro: server closed", http.StatusServiceUnavailable)
-		return
-	}
-	ws, err := s.upgrader.Upgrade(w, r, nil)
-	if err != nil {
-		return // the upgrader answered
-	}
-	path := strings.TrimPrefix(r.URL.Path, "/ws")
-	if path == "" {
-		path = "/"
-	}
-	c := newConn(s, ws, page, path, r.URL.RawQuery)
-	if ck, err := r.Cookie("X-Auth-Token"); err == nil && ck.Value != "" {
-		if sid, _, err := s.tokens.Verify(ck.Value); err == nil {
-			c.cx.sid, c.cx.token = sid, ck.Value
-		}
-	}
-	if !s.track(c) {
-		ws.Close()
-		return
-	}
-	go c.readLoop()
-}
-
-func (s *Server) track(c *conn) bool {
+func (s *Server) track(c *Conn) bool {
 	s.connMu.Lock()
 	defer s.connMu.Unlock()
-	if s.ctx.Err() != nil {
+	if s.closed {
 		return false
 	}
 	s.conns[c] = struct{}{}
@@ -302,7 +235,7 @@ func (s *Server) track(c *conn) bool {
 	return true
 }
 
-func (s *Server) untrack(c *conn) {
+func (s *Server) untrack(c *Conn) {
 	s.connMu.Lock()
 	delete(s.conns, c)
 	s.connMu.Unlock()
@@ -317,9 +250,6 @@ func (s *Server) Publish(topic string, msg any) error {
 	}
 	return s.bus.Publish(topic, t)
 }
-
-// Processes returns the server's supervisor of global processes.
-func (s *Server) Processes() *Supervisor { return s.procs }
 
 // Sessions returns the session store.
 func (s *Server) Sessions() Store { return s.sessions }
@@ -346,20 +276,33 @@ func (s *Server) Stats() Stats {
 
 // Close closes every connection (1001, going away), so their pages
 // reconnect to another node or to the server's successor, and stops the
-// server's processes and sweepers.
+// background work. Connections opened after Close are refused.
 func (s *Server) Close() error {
 	s.connMu.Lock()
-	s.cancel()
-	conns := make([]*conn, 0, len(s.conns))
+	if s.closed {
+		s.connMu.Unlock()
+		return nil
+	}
+	s.closed = true
+	close(s.stop)
+	conns := make([]*Conn, 0, len(s.conns))
 	for c := range s.conns {
 		conns = append(conns, c)
 	}
 	s.connMu.Unlock()
 	for _, c := range conns {
-		c.shut(websocket.CloseGoingAway, "server closing")
+		c.shut(CloseGoingAway, "server closing")
 	}
-	s.procs.StopAll()
+	s.stopped.Wait()
 	return nil
+}
+
+// Closed reports whether Close was called: transports refuse new
+// connections then.
+func (s *Server) Closed() bool {
+	s.connMu.Lock()
+	defer s.connMu.Unlock()
+	return s.closed
 }
 
 // ErrClosed reports a server or connection that closed.

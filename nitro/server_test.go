@@ -1,19 +1,19 @@
 package nitro_test
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/gorilla/websocket"
 	"github.com/nitrogo/framework/nitro"
 	"github.com/nitrogo/framework/nitro/bert"
+	"github.com/nitrogo/framework/nitro/format"
 	"github.com/nitrogo/framework/nitro/nitrotest"
+	"github.com/nitrogo/framework/nitro/ws"
 )
 
 // wire is the JavaScript NITRO renders for a postback on element id: the
@@ -65,9 +65,9 @@ var greeter = nitro.PageFunc(func(cx *nitro.Context, ev any) {
 	}
 })
 
-func mustServer(tb testing.TB, cfg nitro.Config, pages map[string]nitro.Page) *nitrotest.Server {
+func mustServer(tb testing.TB, cfg nitro.Config, pages map[string]nitro.Page, opts ...nitrotest.Option) *nitrotest.Server {
 	tb.Helper()
-	return nitrotest.NewServer(tb, cfg, pages)
+	return nitrotest.NewServer(tb, cfg, pages, opts...)
 }
 
 func TestInitTokens(t *testing.T) {
@@ -245,7 +245,7 @@ func TestPicklesRefused(t *testing.T) {
 }
 
 func TestBadFrames(t *testing.T) {
-	srv := mustServer(t, nitro.Config{ReadLimit: 4096}, map[string]nitro.Page{"/": greeter})
+	srv := mustServer(t, nitro.Config{}, map[string]nitro.Page{"/": greeter}, nitrotest.WithWS(ws.Config{ReadLimit: 4096}))
 	c := srv.Dial("/")
 	c.Init()
 
@@ -350,33 +350,6 @@ func TestUnencodableReply(t *testing.T) {
 	c.Ping()
 }
 
-func TestOriginCheck(t *testing.T) {
-	srv := mustServer(t, nitro.Config{Origins: []string{"https://app.example"}}, map[string]nitro.Page{"/": greeter})
-	tests := []struct {
-		origin string
-		ok     bool
-	}{
-		{"", true}, // not a browser
-		{srv.HTTP.URL, true},
-		{"https://app.example", true},
-		{"https://evil.example", false},
-	}
-	for _, tt := range tests {
-		var opts []nitrotest.DialOption
-		if tt.origin != "" {
-			opts = append(opts, nitrotest.WithHeader("Origin", tt.origin))
-		}
-		_, resp, err := srv.TryDial("/", opts...)
-		if (err == nil) != tt.ok {
-			status := 0
-			if resp != nil {
-				status = resp.StatusCode
-			}
-			t.Errorf("origin %q: dial error %v (HTTP %d), want allowed = %v", tt.origin, err, status, tt.ok)
-		}
-	}
-}
-
 func TestExitEvent(t *testing.T) {
 	rec := nitrotest.Record(greeter)
 	srv := mustServer(t, nitro.Config{}, map[string]nitro.Page{"/": rec})
@@ -400,7 +373,7 @@ func TestExitEvent(t *testing.T) {
 func TestJSONFormatter(t *testing.T) {
 	page := nitro.PageFunc(func(cx *nitro.Context, ev any) {
 		if d, ok := ev.(nitro.Direct); ok && d.Msg.IsAtom("json") {
-			cx.SetFormatter(nitro.JSON)
+			cx.SetFormatter(format.JSON)
 			cx.Wire("x=`a\"b`;")
 		}
 	})
@@ -475,46 +448,5 @@ func waitFor(t *testing.T, cond func() bool) {
 			t.Fatal("condition not met in time")
 		}
 		time.Sleep(2 * time.Millisecond)
-	}
-}
-
-func TestPageProcessRestartedAfterPanic(t *testing.T) {
-	var runs atomic.Int32
-	page := nitro.PageFunc(func(cx *nitro.Context, ev any) {
-		switch e := ev.(type) {
-		case nitro.Init:
-			self := cx.Self()
-			cx.Spawn("counter", func(ctx context.Context, inbox <-chan any) error {
-				runs.Add(1)
-				for {
-					select {
-					case <-ctx.Done():
-						return nil
-					case m := <-inbox:
-						if m == "crash" {
-							panic("counter crashed")
-						}
-						self.Deliver("counter", bert.BinString(fmt.Sprint(m)))
-					}
-				}
-			})
-		case nitro.Direct:
-			cx.Send("counter", e.Msg.Text())
-		case nitro.Push:
-			cx.Wire("count(" + e.Msg.Text() + ");")
-		}
-	})
-	srv := mustServer(t, nitro.Config{}, map[string]nitro.Page{"/": page})
-	c := srv.Dial("/")
-	c.Init()
-	c.Direct(bert.BinString("1"))
-	if io := c.NextIO(); io.JS != "count(1);" {
-		t.Fatalf("before the crash: got %q", io.JS)
-	}
-	c.Direct(bert.BinString("crash"))
-	waitFor(t, func() bool { return runs.Load() == 2 })
-	c.Direct(bert.BinString("2"))
-	if io := c.NextIO(); io.JS != "count(2);" {
-		t.Fatalf("after the restart: got %q", io.JS)
 	}
 }

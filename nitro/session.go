@@ -178,9 +178,19 @@ func (s *MemoryStore) Sweep() int {
 
 // Run calls Sweep every interval until ctx is done, as N2O's /timer
 // process does. An interval <= 0 means one minute (N2O's default timer).
+// A Server sweeps its default MemoryStore itself.
 func (s *MemoryStore) Run(ctx context.Context, period time.Duration) {
 	if period <= 0 {
 		period = time.Minute
 	}
-	every(ctx.Done(), period, func() { s.Sweep() })
+	t := time.NewTicker(period)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			s.Sweep()
+		}
+	}
 }

@@ -1,29 +1,19 @@
 package nitro
 
-import (
-	"sync/atomic"
-	"time"
-)
+import "sync/atomic"
 
 // workers runs connections' inboxes on a pool of goroutines. A goroutine
-// started per message would begin with a small stack and grow it, copying
-// it, on every message; pooled workers keep the stack they grew, while
-// idle connections hold none of it (their reader parks with the small
-// stack that reading needs). Workers idle through a whole sweep period
-// end.
+// started per message would grow its stack anew, copying it, on every
+// message; pooled workers keep the stack they grew, while idle
+// connections hold none of it. Workers idle through a whole sweep end.
 type workers struct {
-	queue chan *conn // unbuffered: a send succeeds only to a waiting worker; nil means end
+	queue chan *Conn // unbuffered: a send succeeds only to a waiting worker; nil means end
 	idle  atomic.Int64
-}
-
-const workerSweep = 10 * time.Second
-
-func newWorkers() *workers {
-	return &workers{queue: make(chan *conn)}
+	last  int64 // idle at the last sweep; sweep only
 }
 
 // run has a worker drain c's inbox: an idle one if any waits, else a new one.
-func (w *workers) run(c *conn) {
+func (w *workers) run(c *Conn) {
 	select {
 	case w.queue <- c:
 	default:
@@ -31,7 +21,7 @@ func (w *workers) run(c *conn) {
 	}
 }
 
-func (w *workers) loop(c *conn) {
+func (w *workers) loop(c *Conn) {
 	for c != nil {
 		c.work()
 		w.idle.Add(1)
@@ -42,16 +32,13 @@ func (w *workers) loop(c *conn) {
 
 // sweep ends the workers that stayed idle since the last sweep: as many
 // as were idle then and still are now, so a busy pool keeps its workers.
-func (w *workers) sweep(stop <-chan struct{}) {
-	var before int64
-	every(stop, workerSweep, func() {
-		for n := min(before, w.idle.Load()); n > 0; n-- {
-			select {
-			case w.queue <- nil:
-			default:
-				n = 0
-			}
+func (w *workers) sweep() {
+	for n := min(w.last, w.idle.Load()); n > 0; n-- {
+		select {
+		case w.queue <- nil:
+		default:
+			n = 0
 		}
-		before = w.idle.Load()
-	})
+	}
+	w.last = w.idle.Load()
 }

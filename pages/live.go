@@ -4,6 +4,7 @@ import (
 	"github.com/nitrogo/framework/actions"
 	"github.com/nitrogo/framework/elements"
 	"github.com/nitrogo/framework/nitro"
+	"github.com/nitrogo/framework/nitro/ftp"
 )
 
 // rootID is the element that holds a page's body.
@@ -20,15 +21,15 @@ type livePage struct {
 }
 
 // AcceptUploads lets a page take uploads only if it says so: a page with
-// an upload element implements nitro.UploadGate. Any other page's socket
+// an upload element implements ftp.Gate. Any other page's socket
 // refuses them, so a visitor cannot store files through a page that never
 // offered to take them.
 func (l livePage) AcceptUploads(cx *nitro.Context) bool {
-	g, ok := l.page.(nitro.UploadGate)
+	g, ok := l.page.(ftp.Gate)
 	return ok && g.AcceptUploads(cx)
 }
 
-var _ nitro.UploadGate = livePage{}
+var _ ftp.Gate = livePage{}
 
 func (l livePage) Event(cx *nitro.Context, ev any) {
 	switch e := ev.(type) {

@@ -7,6 +7,7 @@ import (
 	"github.com/a-h/templ"
 	"github.com/go-chi/chi/v5"
 	"github.com/nitrogo/framework/nitro"
+	"github.com/nitrogo/framework/nitro/ws"
 	"github.com/nitrogo/framework/static"
 )
 
@@ -57,9 +58,13 @@ type App struct {
 	// Layout wraps a page's body in a whole HTML document. Nil means
 	// Document, which loads the client and holds the page in #nitro-root.
 	Layout func(title string, head, body templ.Component) templ.Component
+	// Sockets serves the pages' sockets. Nil means a WebSocket endpoint
+	// (nitro/ws) with its default configuration, made on first use.
+	Sockets *ws.Endpoint
 
-	mu      sync.Mutex
-	statics map[chi.Router]bool
+	socketsOnce sync.Once
+	mu          sync.Mutex
+	statics     map[chi.Router]bool
 }
 
 // New returns an App serving pages on srv.

@@ -13,6 +13,7 @@ import (
 	"github.com/nitrogo/framework/elements"
 	"github.com/nitrogo/framework/nitro"
 	"github.com/nitrogo/framework/nitro/bert"
+	"github.com/nitrogo/framework/nitro/ftp"
 	"github.com/nitrogo/framework/nitro/nitrotest"
 	"github.com/nitrogo/framework/pages"
 	"github.com/nitrogo/framework/static"
@@ -287,9 +288,9 @@ func TestMiddleware(t *testing.T) {
 }
 
 // TestUploadsOptIn: a page takes uploads only if it implements
-// nitro.UploadGate and says yes.
+// ftp.Gate and says yes.
 func TestUploadsOptIn(t *testing.T) {
-	srv, h := mustApp(t, nitro.Config{Upload: nitro.UploadConfig{Dir: t.TempDir()}}, &demo{})
+	srv, h := mustApp(t, nitro.Config{Protocols: append(nitro.DefaultProtocols(), ftp.New(ftp.Config{Dir: t.TempDir()}))}, &demo{})
 	ts := nitrotest.Serve(t, srv, h)
 	c := ts.Dial("/demo")
 	c.Init()

@@ -22,7 +22,7 @@ func (a *App) paint(w http.ResponseWriter, r *http.Request, path string, lp live
 	if inForce != token {
 		http.SetCookie(w, &http.Cookie{Name: "X-Auth-Token", Value: inForce, Path: "/", SameSite: http.SameSiteLaxMode})
 	}
-	cx := a.Server.NewContext(r.Context(), sid, path, r.URL.RawQuery, lp)
+	cx := a.Server.NewContext(r, sid, path, lp)
 	body, url, redirect := renderMain(cx, lp.page)
 	if redirect {
 		http.Redirect(w, r, url, http.StatusSeeOther)

@@ -1,10 +1,10 @@
 package pages_test
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http/httptest"
 	"testing"
 
 	"github.com/a-h/templ"
@@ -53,7 +53,7 @@ func mustContext(tb testing.TB) *nitro.Context {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { srv.Close() })
-	return srv.NewContext(context.Background(), "sid", "/p", "", nil)
+	return srv.NewContext(httptest.NewRequest("GET", "/p", nil), "sid", "/p", nil)
 }
 
 func mustTerm(tb testing.TB, v any) bert.Term {

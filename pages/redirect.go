@@ -5,8 +5,8 @@ import (
 	"github.com/nitrogo/framework/nitro"
 )
 
-// redirectKey keeps on the page's Context where Main sent the browser.
-type redirectKey struct{}
+// redirectTo keeps on the page's Context where Main sent the browser.
+var redirectTo = nitro.NewLocal[string]("pages.redirect")
 
 // Redirect sends the browser to url instead of showing the page: called
 // from Main, it makes a first paint answer 303 to url and a connected page
@@ -21,7 +21,7 @@ type redirectKey struct{}
 //
 // Whatever else Main renders is not shown. In Event, use actions.Redirect.
 func Redirect(cx *nitro.Context, url string) templ.Component {
-	cx.SetLocal(redirectKey{}, url)
+	redirectTo.Set(cx, url)
 	return nil
 }
 
@@ -30,10 +30,8 @@ func Redirect(cx *nitro.Context, url string) templ.Component {
 // Context that lives on (a socket's, across inits) redirects only when
 // Main asks it to again.
 func renderMain(cx *nitro.Context, p Page) (body templ.Component, redirect string, ok bool) {
-	if cx.Local(redirectKey{}) != nil {
-		cx.SetLocal(redirectKey{}, nil)
-	}
+	redirectTo.Delete(cx)
 	body = p.Main(cx)
-	redirect, ok = cx.Local(redirectKey{}).(string)
+	redirect, ok = redirectTo.Get(cx)
 	return body, redirect, ok
 }

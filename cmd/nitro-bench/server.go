@@ -19,6 +19,7 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/nitrogo/framework/nitro"
 	"github.com/nitrogo/framework/nitro/bert"
+	"github.com/nitrogo/framework/nitro/ws"
 	"github.com/nitrogo/framework/pages"
 )
 
@@ -68,8 +69,9 @@ func serve(args []string, out io.Writer) error {
 	}
 	mux := chi.NewRouter()
 	pages.New(srv).Mount(mux, "/page", paintPage{})
-	mux.Handle("/ws/bench", srv.Handler(benchPage))
-	mux.Handle("/ws/room", srv.Handler(roomPage))
+	sockets := ws.New(srv, ws.Config{})
+	mux.Handle("/ws/bench", sockets.Handler(benchPage))
+	mux.Handle("/ws/room", sockets.Handler(roomPage))
 	mux.Handle("/ws/floor", floorHandler())
 	mux.Handle("/ws/floor/room", floorRoom())
 	mux.HandleFunc("/debug/pprof/heap", pprofhttp.Index)

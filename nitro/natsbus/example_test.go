@@ -12,6 +12,7 @@ import (
 	"github.com/nitrogo/framework/nitro"
 	"github.com/nitrogo/framework/nitro/bert"
 	"github.com/nitrogo/framework/nitro/natsbus"
+	"github.com/nitrogo/framework/nitro/ws"
 )
 
 // Two nodes share topics through a NATS server, here one embedded in the
@@ -84,7 +85,7 @@ func Example_server() {
 			cx.Wire("console.log('a message in the lobby');")
 		}
 	})
-	http.Handle("/ws/lobby", srv.Handler(lobby))
+	http.Handle("/ws/lobby", ws.New(srv, ws.Config{}).Handler(lobby))
 	log.Fatal(http.ListenAndServe("localhost:8000", nil))
 }
 

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/nitrogo/framework/nitro"
+	"github.com/nitrogo/framework/nitro/ws"
 )
 
 // Server is a nitro Server on an httptest.Server: each page is served at
@@ -18,9 +19,16 @@ type Server struct {
 	tb   testing.TB
 }
 
-// NewServer starts a Server for pages (keyed by path, such as "/chat").
-// Without cfg.Keys it makes a fresh key ring. It closes when the test ends.
-func NewServer(tb testing.TB, cfg nitro.Config, pages map[string]nitro.Page) *Server {
+// Option changes the server NewServer starts.
+type Option func(*ws.Config)
+
+// WithWS configures the WebSocket endpoint (origins, limits, timeouts).
+func WithWS(cfg ws.Config) Option { return func(c *ws.Config) { *c = cfg } }
+
+// NewServer starts a Server for pages (keyed by path, such as "/chat"),
+// on a WebSocket endpoint (nitro/ws). Without cfg.Keys it makes a fresh
+// key ring. It closes when the test ends.
+func NewServer(tb testing.TB, cfg nitro.Config, pages map[string]nitro.Page, opts ...Option) *Server {
 	tb.Helper()
 	if cfg.Keys == nil {
 		cfg.Keys = NewKeyRing(tb)
@@ -29,9 +37,14 @@ func NewServer(tb testing.TB, cfg nitro.Config, pages map[string]nitro.Page) *Se
 	if err != nil {
 		tb.Fatalf("nitro.New: %v", err)
 	}
+	var wcfg ws.Config
+	for _, o := range opts {
+		o(&wcfg)
+	}
+	sockets := ws.New(srv, wcfg)
 	mux := http.NewServeMux()
 	for path, page := range pages {
-		mux.Handle("/ws"+path, srv.Handler(page))
+		mux.Handle("/ws"+path, sockets.Handler(page))
 	}
 	s := &Server{Server: srv, HTTP: httptest.NewServer(mux), tb: tb}
 	tb.Cleanup(s.Close)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 	"github.com/nitrogo/framework/nitro"
+	"github.com/nitrogo/framework/nitro/ftp"
 	"github.com/nitrogo/framework/pages"
 	"github.com/nitrogo/framework/samples/login"
 )
@@ -54,7 +55,7 @@ func newAppWith(data string, cfg nitro.Config) (*App, error) {
 		}
 		cfg.Sessions = sessions
 	}
-	cfg.Upload.Dir = uploads
+	cfg.Protocols = []nitro.Protocol{nitro.Heart, nitro.Nitro, ftp.New(ftp.Config{Dir: uploads})}
 	srv, err := nitro.New(cfg)
 	if err != nil {
 		store.Close()

@@ -11,6 +11,7 @@ import (
 	"github.com/nitrogo/framework/actions"
 	"github.com/nitrogo/framework/elements"
 	"github.com/nitrogo/framework/nitro"
+	"github.com/nitrogo/framework/nitro/ftp"
 	"github.com/nitrogo/framework/pages"
 	"github.com/nitrogo/framework/samples/login"
 )
@@ -150,7 +151,7 @@ func (p *Room) Event(cx *nitro.Context, ev any) {
 		}
 		actions.Update(cx, "members", p.memberList(users))
 		actions.Focus(cx, "message")
-	case nitro.Uploaded:
+	case ftp.Uploaded:
 		user, room, ok := p.room(cx)
 		if !ok {
 			return

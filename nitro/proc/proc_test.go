@@ -1,4 +1,4 @@
-package nitro
+package proc
 
 import (
 	"context"
@@ -21,7 +21,7 @@ func quietSupervisor(buf *lockedBuffer) *Supervisor {
 	}
 }
 
-func mustStart(tb testing.TB, s *Supervisor, name string, fn ProcFunc) {
+func mustStart(tb testing.TB, s *Supervisor, name string, fn Func) {
 	tb.Helper()
 	if err := s.Start(name, fn); err != nil {
 		tb.Fatalf("Start(%q): %v", name, err)
@@ -41,7 +41,7 @@ func recvWithin[T any](tb testing.TB, ch <-chan T) T {
 
 // echo replies to requests and forwards other messages to out; it
 // panics on "panic" and fails on "fail".
-func echo(out chan<- any) ProcFunc {
+func echo(out chan<- any) Func {
 	return func(ctx context.Context, inbox <-chan any) error {
 		for {
 			select {
@@ -71,8 +71,8 @@ func TestSupervisorRestart(t *testing.T) {
 		crash   string
 		wantLog []string
 	}{
-		{"panic", []string{`level=ERROR msg="nitro: process panicked" proc=p panic=boom stack=`, "async_test.go"}},
-		{"fail", []string{`level=ERROR msg="nitro: process failed" proc=p err=failed restart_in=1ms`}},
+		{"panic", []string{`level=ERROR msg="proc: process panicked" proc=p panic=boom stack=`, "proc_test.go"}},
+		{"fail", []string{`level=ERROR msg="proc: process failed" proc=p err=failed restart_in=1ms`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.crash, func(t *testing.T) {

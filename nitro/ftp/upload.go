@@ -1,4 +1,4 @@
-package nitro
+package ftp
 
 import (
 	"crypto/sha256"
@@ -13,16 +13,18 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/nitrogo/framework/nitro"
 )
 
-// UploadConfig configures file uploads (the ftp protocol). Its zero value
-// works: files land in "uploads", up to 64 MiB each.
+// Config configures file uploads. Its zero value works: files land in
+// "uploads", up to 64 MiB each.
 //
 // An upload in progress is a partial file in Dir/.partial, named for the
 // session, the file's name and its size; a completed upload is moved to
 // Dir under its sanitised name, never over an existing file. Partial files
 // of uploads abandoned for PartialTTL are removed.
-type UploadConfig struct {
+type Config struct {
 	// Dir is where uploaded files land. Empty means "uploads".
 	Dir string
 	// MaxSize is the largest file accepted, in bytes. Zero means 64 MiB.
@@ -34,6 +36,9 @@ type UploadConfig struct {
 	// PartialTTL is how long an upload may stay unfinished and untouched
 	// before its partial file is removed. Zero means 24 hours.
 	PartialTTL time.Duration
+	// Logger receives what the protocol logs. Nil means the server's
+	// logger for the component "ftp".
+	Logger *slog.Logger
 }
 
 // uploadBlock is the block size the server asks for: N2O's 256 KiB. A
@@ -50,14 +55,14 @@ const doneDir = ".done"
 // The reasons an upload is refused. The browser gets the text after the
 // prefix; the log gets the detail.
 var (
-	ErrUploadNoSession = errors.New("nitro: upload without a session")
-	ErrUploadRefused   = errors.New("nitro: this page takes no uploads")
-	ErrUploadTooLarge  = errors.New("nitro: upload too large")
-	ErrUploadBadField  = errors.New("nitro: upload message malformed")
-	ErrUploadBeyond    = errors.New("nitro: upload block beyond its size")
-	ErrUploadBlock     = errors.New("nitro: upload block too large")
-	ErrUploadHash      = errors.New("nitro: upload hash mismatch")
-	ErrUploadStorage   = errors.New("nitro: upload storage failed")
+	ErrNoSession = errors.New("ftp: upload without a session")
+	ErrRefused   = errors.New("ftp: this page takes no uploads")
+	ErrTooLarge  = errors.New("ftp: upload too large")
+	ErrBadField  = errors.New("ftp: upload message malformed")
+	ErrBeyond    = errors.New("ftp: upload block beyond its size")
+	ErrBlock     = errors.New("ftp: upload block too large")
+	ErrHash      = errors.New("ftp: upload hash mismatch")
+	ErrStorage   = errors.New("ftp: upload storage failed")
 )
 
 // uploads stores the server's uploads. Its disk is the state: the offset
@@ -81,8 +86,8 @@ type uploadLock struct {
 	refs int
 }
 
-func newUploads(cfg UploadConfig, log *slog.Logger) *uploads {
-	u := &uploads{dir: cfg.Dir, max: cfg.MaxSize, rate: cfg.Rate, ttl: cfg.PartialTTL, log: log, busy: map[string]*uploadLock{}}
+func newUploads(cfg Config) *uploads {
+	u := &uploads{dir: cfg.Dir, max: cfg.MaxSize, rate: cfg.Rate, ttl: cfg.PartialTTL, log: cfg.Logger, busy: map[string]*uploadLock{}}
 	if u.ttl <= 0 {
 		u.ttl = 24 * time.Hour
 	}
@@ -100,8 +105,8 @@ func newUploads(cfg UploadConfig, log *slog.Logger) *uploads {
 func (u *uploads) sweep(now time.Time) int {
 	n := u.sweepDir(filepath.Join(u.dir, partialDir), now)
 	u.sweepDir(filepath.Join(u.dir, doneDir), now)
-	if n > 0 {
-		u.log.Info("nitro: removed abandoned uploads", "count", n)
+	if n > 0 && u.log != nil {
+		u.log.Info("ftp: removed abandoned uploads", "count", n)
 	}
 	return n
 }
@@ -127,17 +132,28 @@ func (u *uploads) sweepDir(dir string, now time.Time) int {
 	return n
 }
 
+// logger is the protocol's logger: Config.Logger, else the server's.
+func (u *uploads) logger(cx *nitro.Context) *slog.Logger {
+	if u.log != nil {
+		return u.log
+	}
+	return cx.Server().Logger("ftp")
+}
+
+// uploadNext is when a connection's upload rate allows its next block.
+var uploadNext = nitro.NewLocal[time.Time]("ftp.next")
+
 // pace waits until the connection's upload rate allows n more bytes.
-func (u *uploads) pace(cx *Context, n int) {
-	if u.rate <= 0 || cx.conn == nil {
+func (u *uploads) pace(cx *nitro.Context, n int) {
+	if u.rate <= 0 {
 		return
 	}
 	now := time.Now()
-	next := cx.conn.uploadNext
+	next, _ := uploadNext.Get(cx)
 	if next.Before(now) {
 		next = now
 	}
-	cx.conn.uploadNext = next.Add(time.Duration(int64(n) * int64(time.Second) / u.rate))
+	uploadNext.Set(cx, next.Add(time.Duration(int64(n)*int64(time.Second)/u.rate)))
 	if d := next.Sub(now); d > 0 {
 		time.Sleep(d)
 	}
@@ -256,7 +272,7 @@ func (up upload) finish() (name, path string, err error) {
 		}
 		if got != string(want) {
 			up.discard()
-			return "", "", ErrUploadHash
+			return "", "", ErrHash
 		}
 	}
 	for i := 0; i < 1000; i++ {
@@ -307,11 +323,6 @@ func numbered(name string, i int) string {
 	}
 	return strings.TrimSuffix(name, ext) + "-" + strconv.Itoa(i) + ext
 }
-
-// SweepUploads removes the partial files of uploads untouched for the
-// configured PartialTTL, as the server does every hour, and returns how
-// many it removed. For tests and tools.
-func SweepUploads(s *Server, now time.Time) int { return s.uploads.sweep(now) }
 
 // writeFile writes a small file, making its directory first.
 func writeFile(path string, b []byte) error {

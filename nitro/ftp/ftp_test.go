@@ -1,4 +1,4 @@
-package nitro_test
+package ftp_test
 
 import (
 	"bytes"
@@ -13,13 +13,14 @@ import (
 
 	"github.com/nitrogo/framework/nitro"
 	"github.com/nitrogo/framework/nitro/bert"
+	"github.com/nitrogo/framework/nitro/ftp"
 	"github.com/nitrogo/framework/nitro/nitrotest"
 )
 
 // uploader is a page that shows upload progress and says where a file
 // landed, as an app would.
 var uploader = nitro.PageFunc(func(cx *nitro.Context, ev any) {
-	if e, ok := ev.(nitro.Uploaded); ok {
+	if e, ok := ev.(ftp.Uploaded); ok {
 		cx.Wire("qi('status').innerText='stored " + e.Name + "';")
 	}
 })
@@ -42,16 +43,29 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
+// uploadServer is a test server whose chain has the upload protocol.
+type uploadServer struct {
+	*nitrotest.Server
+	ftp *ftp.Protocol
+}
+
+func mustServer(tb testing.TB, fcfg ftp.Config, cfg nitro.Config, pages map[string]nitro.Page) *uploadServer {
+	tb.Helper()
+	up := ftp.New(fcfg)
+	cfg.Protocols = append(nitro.DefaultProtocols(), up)
+	return &uploadServer{nitrotest.NewServer(tb, cfg, pages), up}
+}
+
 // mustUploadServer serves a recorded uploader at "/" with uploads in a
 // fresh directory, which it returns.
-func mustUploadServer(tb testing.TB, cfg nitro.UploadConfig) (*nitrotest.Server, *nitrotest.Recorder, string, *syncBuffer) {
+func mustUploadServer(tb testing.TB, cfg ftp.Config) (*uploadServer, *nitrotest.Recorder, string, *syncBuffer) {
 	tb.Helper()
 	if cfg.Dir == "" {
 		cfg.Dir = tb.TempDir()
 	}
 	logs := &syncBuffer{}
 	rec := nitrotest.Record(uploader)
-	srv := mustServer(tb, nitro.Config{Upload: cfg, Logger: slog.New(slog.NewTextHandler(logs, nil))},
+	srv := mustServer(tb, cfg, nitro.Config{Logger: slog.New(slog.NewTextHandler(logs, nil))},
 		map[string]nitro.Page{"/": rec})
 	return srv, rec, cfg.Dir, logs
 }
@@ -89,12 +103,12 @@ func partials(tb testing.TB, dir string) []string {
 	return names
 }
 
-func uploadEvents(rec *nitrotest.Recorder) (progress []nitro.UploadProgress, done []nitro.Uploaded) {
+func uploadEvents(rec *nitrotest.Recorder) (progress []ftp.Progress, done []ftp.Uploaded) {
 	for _, ev := range rec.Events() {
 		switch e := ev.(type) {
-		case nitro.UploadProgress:
+		case ftp.Progress:
 			progress = append(progress, e)
-		case nitro.Uploaded:
+		case ftp.Uploaded:
 			done = append(done, e)
 		}
 	}
@@ -102,7 +116,7 @@ func uploadEvents(rec *nitrotest.Recorder) (progress []nitro.UploadProgress, don
 }
 
 func TestFTPUpload(t *testing.T) {
-	srv, rec, dir, _ := mustUploadServer(t, nitro.UploadConfig{})
+	srv, rec, dir, _ := mustUploadServer(t, ftp.Config{})
 	c := srv.Dial("/")
 	c.Init()
 	data := payload(600_000)
@@ -141,7 +155,7 @@ func TestFTPUpload(t *testing.T) {
 			t.Errorf("progress %d: got %+v, want offset %d", i, p, wantProgress[i])
 		}
 	}
-	want := nitro.Uploaded{ID: "up-1", Name: "report.bin", Path: filepath.Join(dir, "report.bin"), Size: 600000}
+	want := ftp.Uploaded{ID: "up-1", Name: "report.bin", Path: filepath.Join(dir, "report.bin"), Size: 600000}
 	if len(done) != 1 || done[0] != want {
 		t.Errorf("Uploaded events: got %+v, want [%+v]", done, want)
 	}
@@ -152,7 +166,7 @@ func TestFTPUpload(t *testing.T) {
 }
 
 func TestFTPResume(t *testing.T) {
-	srv, rec, dir, _ := mustUploadServer(t, nitro.UploadConfig{})
+	srv, rec, dir, _ := mustUploadServer(t, ftp.Config{})
 	data := payload(600_000)
 	first := srv.Dial("/")
 	first.Init()
@@ -197,7 +211,7 @@ func ftpMsg(name string, size, off int64, data []byte, status string, opts ...be
 }
 
 func TestFTPOffsets(t *testing.T) {
-	srv, _, dir, _ := mustUploadServer(t, nitro.UploadConfig{})
+	srv, _, dir, _ := mustUploadServer(t, ftp.Config{})
 	c := srv.Dial("/")
 	c.Init()
 	data := payload(300)
@@ -227,7 +241,7 @@ func TestFTPOffsets(t *testing.T) {
 }
 
 func TestFTPHostileNames(t *testing.T) {
-	srv, rec, dir, _ := mustUploadServer(t, nitro.UploadConfig{})
+	srv, rec, dir, _ := mustUploadServer(t, ftp.Config{})
 	c := srv.Dial("/")
 	c.Init()
 	names := []string{"../../etc/passwd", `..\..\x`, "/abs", "a\x00b", strings.Repeat("long", 100) + ".txt",
@@ -257,7 +271,7 @@ func TestFTPHostileNames(t *testing.T) {
 }
 
 func TestFTPNeverOverwrites(t *testing.T) {
-	srv, _, dir, _ := mustUploadServer(t, nitro.UploadConfig{})
+	srv, _, dir, _ := mustUploadServer(t, ftp.Config{})
 	c := srv.Dial("/")
 	c.Init()
 	for i, want := range []string{"a.txt", "a-1.txt", "a-2.txt"} {
@@ -274,7 +288,7 @@ func TestFTPNeverOverwrites(t *testing.T) {
 }
 
 func TestFTPLimits(t *testing.T) {
-	srv, rec, dir, logs := mustUploadServer(t, nitro.UploadConfig{MaxSize: 1000})
+	srv, rec, dir, logs := mustUploadServer(t, ftp.Config{MaxSize: 1000})
 	c := srv.Dial("/")
 	c.Init()
 	tests := []struct {
@@ -315,7 +329,7 @@ func TestFTPLimits(t *testing.T) {
 }
 
 func TestFTPHash(t *testing.T) {
-	srv, rec, dir, _ := mustUploadServer(t, nitro.UploadConfig{})
+	srv, rec, dir, _ := mustUploadServer(t, ftp.Config{})
 	c := srv.Dial("/")
 	c.Init()
 	data := payload(300_000)
@@ -343,7 +357,7 @@ func TestFTPHash(t *testing.T) {
 }
 
 func TestFTPEmptyFile(t *testing.T) {
-	srv, rec, dir, _ := mustUploadServer(t, nitro.UploadConfig{})
+	srv, rec, dir, _ := mustUploadServer(t, ftp.Config{})
 	c := srv.Dial("/")
 	c.Init()
 	res := c.Upload("empty.txt", nil)

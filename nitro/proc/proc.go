@@ -1,4 +1,4 @@
-package nitro
+package proc
 
 import (
 	"context"
@@ -9,19 +9,24 @@ import (
 	"slices"
 	"sync"
 	"time"
+
+	"github.com/nitrogo/framework/nitro"
 )
 
 // Errors returned by Supervisor.
 var (
-	ErrProcExists  = errors.New("nitro: process already running")
-	ErrNoProc      = errors.New("nitro: no such process")
-	ErrMailboxFull = errors.New("nitro: mailbox full")
+	ErrProcExists  = errors.New("proc: process already running")
+	ErrNoProc      = errors.New("proc: no such process")
+	ErrMailboxFull = errors.New("proc: mailbox full")
+	// ErrClosed is nitro.ErrClosed: the supervisor, or the connection
+	// it belongs to, closed.
+	ErrClosed = nitro.ErrClosed
 )
 
-// ProcFunc is the body of a supervised process: N2O's n2o_pi proc. It
+// Func is the body of a supervised process: N2O's n2o_pi proc. It
 // reads its messages from inbox until ctx is done. Returning nil ends the
 // process; returning an error or panicking restarts it.
-type ProcFunc func(ctx context.Context, inbox <-chan any) error
+type Func func(ctx context.Context, inbox <-chan any) error
 
 // Request is what Call puts in a process's inbox. The process answers with
 // Reply.
@@ -57,8 +62,9 @@ type Supervisor struct {
 	// Mailbox is the capacity of each process's inbox. Zero means 64.
 	Mailbox int
 
-	mu    sync.Mutex
-	procs map[string]*proc
+	mu     sync.Mutex
+	procs  map[string]*proc
+	closed bool
 }
 
 type proc struct {
@@ -76,13 +82,16 @@ func (s *Supervisor) logger() *slog.Logger {
 
 // Start runs fn as the process name. It returns ErrProcExists if a process
 // of that name is running.
-func (s *Supervisor) Start(name string, fn ProcFunc) error {
+func (s *Supervisor) Start(name string, fn Func) error {
 	size := s.Mailbox
 	if size <= 0 {
 		size = 64
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.closed {
+		return ErrClosed
+	}
 	if _, ok := s.procs[name]; ok {
 		return fmt.Errorf("%w: %q", ErrProcExists, name)
 	}
@@ -98,7 +107,7 @@ func (s *Supervisor) Start(name string, fn ProcFunc) error {
 
 // supervise runs fn until it ends normally or ctx is cancelled,
 // restarting it after each crash.
-func (s *Supervisor) supervise(ctx context.Context, name string, p *proc, fn ProcFunc) {
+func (s *Supervisor) supervise(ctx context.Context, name string, p *proc, fn Func) {
 	defer close(p.done)
 	defer s.remove(name, p) // before done is closed, so Stop then Start works
 	defer p.cancel()
@@ -109,7 +118,7 @@ func (s *Supervisor) supervise(ctx context.Context, name string, p *proc, fn Pro
 		pe, panicked := err.(*procPanic)
 		if ctx.Err() != nil { // stopped: an error is expected, a panic is not
 			if panicked {
-				s.logger().Error("nitro: process panicked while stopping", "proc", name, "panic", pe.value, "stack", string(pe.stack))
+				s.logger().Error("proc: process panicked while stopping", "proc", name, "panic", pe.value, "stack", string(pe.stack))
 			}
 			return
 		}
@@ -118,9 +127,9 @@ func (s *Supervisor) supervise(ctx context.Context, name string, p *proc, fn Pro
 		}
 		wait := b.next(time.Since(start))
 		if panicked {
-			s.logger().Error("nitro: process panicked", "proc", name, "panic", pe.value, "stack", string(pe.stack), "restart_in", wait)
+			s.logger().Error("proc: process panicked", "proc", name, "panic", pe.value, "stack", string(pe.stack), "restart_in", wait)
 		} else {
-			s.logger().Error("nitro: process failed", "proc", name, "err", err, "restart_in", wait)
+			s.logger().Error("proc: process failed", "proc", name, "err", err, "restart_in", wait)
 		}
 		t := time.NewTimer(wait)
 		select {
@@ -148,7 +157,7 @@ type procPanic struct {
 func (p *procPanic) Error() string { return fmt.Sprintf("panic: %v", p.value) }
 
 // runProc runs fn once, turning a panic into an error.
-func runProc(ctx context.Context, fn ProcFunc, inbox <-chan any) (err error) {
+func runProc(ctx context.Context, fn Func, inbox <-chan any) (err error) {
 	defer func() {
 		if v := recover(); v != nil {
 			err = &procPanic{value: v, stack: debug.Stack()}
@@ -266,6 +275,14 @@ func (s *Supervisor) StopAll() {
 	for _, p := range ps {
 		<-p.done
 	}
+}
+
+// Close stops every process, as StopAll, and refuses to start any after.
+func (s *Supervisor) Close() {
+	s.mu.Lock()
+	s.closed = true
+	s.mu.Unlock()
+	s.StopAll()
 }
 
 // List returns the names of the running processes, sorted.

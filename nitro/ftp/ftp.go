@@ -1,16 +1,20 @@
-package nitro
+package ftp
 
 import (
+	"context"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
+	"time"
 
+	"github.com/nitrogo/framework/nitro"
 	"github.com/nitrogo/framework/nitro/bert"
 )
 
-// FTP is the upload protocol (N2O's n2o_ftp), on the wire of N2O's ftp.js.
+// Protocol is the upload protocol (N2O's n2o_ftp), on the wire of N2O's
+// ftp.js. Put it in the server's chain (nitro.Config.Protocols).
 // The browser sends {ftp, Id, Sid, Filename, Meta, Size, Offset, Block,
 // Data, Status, Options}; the server answers each message with the same
 // fields tagged ftpack:
@@ -27,26 +31,66 @@ import (
 // stored file never replaces another; Data is written only at the offset
 // the server holds, and a block for any other offset is answered with
 // that offset, for the client to resend from there; Size is limited
-// (UploadConfig.MaxSize); and {sha256, <<Hex>>} in Options, sent with any
+// (Config.MaxSize); and {sha256, <<Hex>>} in Options, sent with any
 // message of the upload, is checked when it completes.
 //
-// The page gets UploadProgress after each stored block and Uploaded when
-// the file is complete. JavaScript it queues then is sent in an io frame
-// of its own, ahead of the ftpack.
-var FTP Protocol = ProtocolFunc(serveFTP)
+// The page gets Progress after each stored block and Uploaded when the
+// file is complete. JavaScript it queues then is sent in an io frame of
+// its own, ahead of the ftpack.
+type Protocol struct {
+	u *uploads
+}
+
+var (
+	_ nitro.Protocol = (*Protocol)(nil)
+	_ nitro.Runner   = (*Protocol)(nil)
+)
+
+// New returns the upload protocol for cfg. It starts nothing: the server
+// runs its sweeper (Run) while it serves.
+func New(cfg Config) *Protocol { return &Protocol{u: newUploads(cfg)} }
+
+// Serve takes the {ftp, ...} messages.
+func (p *Protocol) Serve(cx *nitro.Context, msg any) (nitro.Reply, bool) {
+	m, ok := msg.(bert.Term)
+	if !ok || m.Kind() != bert.KindTuple || !m.At(0).IsAtom("ftp") {
+		return nitro.Reply{}, false
+	}
+	return p.u.serve(cx, m), true
+}
+
+// Run removes the partial files of abandoned uploads (Config.PartialTTL)
+// at once and then every hour, until ctx is done.
+func (p *Protocol) Run(ctx context.Context) {
+	p.u.sweep(time.Now())
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case now := <-t.C:
+			p.u.sweep(now)
+		}
+	}
+}
+
+// Sweep removes the partial files of uploads untouched for the configured
+// PartialTTL, as Run does every hour, and returns how many it removed.
+func (p *Protocol) Sweep(now time.Time) int { return p.u.sweep(now) }
 
 // The events of an upload, which a page's Event receives as it does Init.
 type (
-	// UploadProgress: a block of an upload was stored. ID is the
+	// Progress: a block of an upload was stored. ID is the
 	// browser's id of the upload, Name the sanitised file name, Offset the
 	// bytes stored so far, of Size.
-	UploadProgress struct {
+	Progress struct {
 		ID, Name     string
 		Offset, Size int64
 	}
 
 	// Uploaded: an upload is complete and stored at Path (in
-	// UploadConfig.Dir), under Name: the sanitised name, with -1, -2...
+	// Config.Dir), under Name: the sanitised name, with -1, -2...
 	// before its extension if a file had that name already. Move or
 	// process the file from here; nitro never touches it again.
 	Uploaded struct {
@@ -60,14 +104,6 @@ var (
 	atomReason = bert.Atom("reason")
 	atomSHA256 = bert.Atom("sha256")
 )
-
-func serveFTP(cx *Context, msg any) (Reply, bool) {
-	m, ok := msg.(bert.Term)
-	if !ok || m.Kind() != bert.KindTuple || !m.At(0).IsAtom("ftp") {
-		return Reply{}, false
-	}
-	return cx.srv.uploads.serve(cx, m), true
-}
 
 // ftpMsg is a decoded {ftp, ...} message.
 type ftpMsg struct {
@@ -87,9 +123,9 @@ func parseFTP(m bert.Term) (f ftpMsg, err error) {
 		if id := m.At(1); isText(id) {
 			f.id = id
 		}
-		return f, fmt.Errorf("%w: %d fields, want 11", ErrUploadBadField, m.Len())
+		return f, fmt.Errorf("%w: %d fields, want 11", ErrBadField, m.Len())
 	}
-	bad := func(field string) error { return fmt.Errorf("%w: %s", ErrUploadBadField, field) }
+	bad := func(field string) error { return fmt.Errorf("%w: %s", ErrBadField, field) }
 	if !isText(m.At(1)) {
 		return f, bad("id")
 	}
@@ -147,44 +183,44 @@ func announcedSHA256(opts bert.Term) (sum string, given bool, err error) {
 	}
 	sum = strings.ToLower(v.Text())
 	if b, err := hex.DecodeString(sum); !isText(v) || err != nil || len(b) != 32 {
-		return "", false, fmt.Errorf("%w: sha256", ErrUploadBadField)
+		return "", false, fmt.Errorf("%w: sha256", ErrBadField)
 	}
 	return sum, true, nil
 }
 
-func (u *uploads) serve(cx *Context, m bert.Term) Reply {
+func (u *uploads) serve(cx *nitro.Context, m bert.Term) nitro.Reply {
 	f, err := parseFTP(m)
 	if err != nil {
 		return u.refuse(cx, f, "", 0, err)
 	}
 	name := SanitizeFilename(f.name)
 	switch {
-	case cx.sid == "":
-		return u.refuse(cx, f, name, 0, ErrUploadNoSession)
+	case cx.SessionID() == "":
+		return u.refuse(cx, f, name, 0, ErrNoSession)
 	case !acceptsUploads(cx):
-		return u.refuse(cx, f, name, 0, ErrUploadRefused)
+		return u.refuse(cx, f, name, 0, ErrRefused)
 	case f.size > u.max:
-		return u.refuse(cx, f, name, 0, fmt.Errorf("%w: %d bytes, limit %d", ErrUploadTooLarge, f.size, u.max))
+		return u.refuse(cx, f, name, 0, fmt.Errorf("%w: %d bytes, limit %d", ErrTooLarge, f.size, u.max))
 	case !filepath.IsLocal(name): // never, for a sanitised name: a last guard
-		return u.refuse(cx, f, name, 0, fmt.Errorf("%w: filename", ErrUploadBadField))
+		return u.refuse(cx, f, name, 0, fmt.Errorf("%w: filename", ErrBadField))
 	case f.status != "init" && f.status != "send":
-		return u.refuse(cx, f, name, 0, fmt.Errorf("%w: status %q", ErrUploadBadField, f.status))
+		return u.refuse(cx, f, name, 0, fmt.Errorf("%w: status %q", ErrBadField, f.status))
 	case len(f.data) > uploadBlock:
-		return u.refuse(cx, f, name, 0, fmt.Errorf("%w: %d bytes", ErrUploadBlock, len(f.data)))
+		return u.refuse(cx, f, name, 0, fmt.Errorf("%w: %d bytes", ErrBlock, len(f.data)))
 	}
-	up := u.upload(cx.sid, name, f.size)
+	up := u.upload(cx.SessionID(), name, f.size)
 	release := u.lock(up.key)
 	defer release()
 	if sum, given, err := announcedSHA256(f.opts); err != nil {
 		return u.refuse(cx, f, name, 0, err)
 	} else if given {
 		if err := up.expect(sum); err != nil {
-			return u.refuse(cx, f, name, 0, fmt.Errorf("%w: %v", ErrUploadStorage, err))
+			return u.refuse(cx, f, name, 0, fmt.Errorf("%w: %v", ErrStorage, err))
 		}
 	}
 	off, err := up.offset()
 	if err != nil {
-		return u.refuse(cx, f, name, 0, fmt.Errorf("%w: %v", ErrUploadStorage, err))
+		return u.refuse(cx, f, name, 0, fmt.Errorf("%w: %v", ErrStorage, err))
 	}
 	if off > f.size { // never written so: a damaged partial file, start over
 		up.discard()
@@ -200,7 +236,7 @@ func (u *uploads) serve(cx *Context, m bert.Term) Reply {
 		}
 		if f.size == 0 { // nothing to send: the file is complete at once
 			if _, err := up.write(0, nil); err != nil {
-				return u.refuse(cx, f, name, 0, fmt.Errorf("%w: %v", ErrUploadStorage, err))
+				return u.refuse(cx, f, name, 0, fmt.Errorf("%w: %v", ErrStorage, err))
 			}
 		}
 		return u.complete(cx, f, up, "init")
@@ -210,13 +246,13 @@ func (u *uploads) serve(cx *Context, m bert.Term) Reply {
 		return ftpack(f, name, off, uploadBlock, "send", bert.Nil())
 	}
 	if off+int64(len(f.data)) > f.size {
-		return u.refuse(cx, f, name, off, fmt.Errorf("%w: %d+%d of %d", ErrUploadBeyond, off, len(f.data), f.size))
+		return u.refuse(cx, f, name, off, fmt.Errorf("%w: %d+%d of %d", ErrBeyond, off, len(f.data), f.size))
 	}
 	u.pace(cx, len(f.data))
 	if off, err = up.write(off, f.data); err != nil {
-		return u.refuse(cx, f, name, off, fmt.Errorf("%w: %v", ErrUploadStorage, err))
+		return u.refuse(cx, f, name, off, fmt.Errorf("%w: %v", ErrStorage, err))
 	}
-	cx.uploadEvent(UploadProgress{ID: f.id.Text(), Name: name, Offset: off, Size: f.size})
+	uploadEvent(cx, Progress{ID: f.id.Text(), Name: name, Offset: off, Size: f.size})
 	if off < f.size {
 		return ftpack(f, name, off, uploadBlock, "send", bert.Nil())
 	}
@@ -225,42 +261,39 @@ func (u *uploads) serve(cx *Context, m bert.Term) Reply {
 
 // complete moves a complete upload to its place, tells the page, and acks
 // with Offset = Size, Block = 0.
-func (u *uploads) complete(cx *Context, f ftpMsg, up upload, status string) Reply {
+func (u *uploads) complete(cx *nitro.Context, f ftpMsg, up upload, status string) nitro.Reply {
 	name, path, err := up.finish()
 	if err != nil {
-		if !errors.Is(err, ErrUploadHash) {
-			err = fmt.Errorf("%w: %v", ErrUploadStorage, err)
+		if !errors.Is(err, ErrHash) {
+			err = fmt.Errorf("%w: %v", ErrStorage, err)
 		}
 		off, _ := up.offset()
 		return u.refuse(cx, f, up.name, off, err)
 	}
-	u.log.Info("nitro: upload stored", "sid", cx.sid, "id", f.id.Text(), "path", path, "size", f.size)
+	u.logger(cx).Info("nitro: upload stored", "sid", cx.SessionID(), "id", f.id.Text(), "path", path, "size", f.size)
 	if err := writeFile(up.doneFile(f.id.Text()), []byte(name)); err != nil {
-		u.log.Warn("nitro: upload stored, but its record was not", "err", err)
+		u.logger(cx).Warn("nitro: upload stored, but its record was not", "err", err)
 	}
-	cx.uploadEvent(Uploaded{ID: f.id.Text(), Name: name, Path: path, Size: f.size})
+	uploadEvent(cx, Uploaded{ID: f.id.Text(), Name: name, Path: path, Size: f.size})
 	return ftpack(f, name, f.size, 0, status, bert.Nil())
 }
 
 // uploadEvent runs the page's Event. JavaScript it queued goes out at once
 // in an io frame of its own: the ack that follows is an ftpack, which
 // carries none.
-func (cx *Context) uploadEvent(ev any) {
-	cx.event(ev)
-	if len(cx.js) > 0 && cx.conn != nil {
-		cx.conn.reply(cx.io(bert.Bin(nil)))
-		cx.js = cx.js[:0]
-	}
+func uploadEvent(cx *nitro.Context, ev any) {
+	cx.Event(ev)
+	cx.Flush()
 }
 
 // refuse logs why a message was refused and answers with an error ack:
 // the browser gets the reason without its detail, and Block 0 stops it.
-func (u *uploads) refuse(cx *Context, f ftpMsg, name string, off int64, err error) Reply {
-	args := []any{"err", err, "sid", cx.sid, "path", cx.path, "id", f.id.Text(), "name", name}
-	if errors.Is(err, ErrUploadStorage) {
-		u.log.Error("nitro: upload failed", args...)
+func (u *uploads) refuse(cx *nitro.Context, f ftpMsg, name string, off int64, err error) nitro.Reply {
+	args := []any{"err", err, "sid", cx.SessionID(), "path", cx.Path(), "id", f.id.Text(), "name", name}
+	if errors.Is(err, ErrStorage) {
+		u.logger(cx).Error("nitro: upload failed", args...)
 	} else {
-		u.log.Warn("nitro: upload refused", args...)
+		u.logger(cx).Warn("nitro: upload refused", args...)
 	}
 	reason := bert.List(bert.Tuple(atomReason, bert.BinString(uploadReason(err))))
 	return ftpack(f, name, off, 0, "error", reason)
@@ -269,27 +302,27 @@ func (u *uploads) refuse(cx *Context, f ftpMsg, name string, off int64, err erro
 // uploadReason is what the browser is told: the sentinel's text, never
 // the detail (which may name server paths).
 func uploadReason(err error) string {
-	for _, s := range []error{ErrUploadNoSession, ErrUploadRefused, ErrUploadTooLarge, ErrUploadBadField, ErrUploadBeyond,
-		ErrUploadBlock, ErrUploadHash, ErrUploadStorage} {
+	for _, s := range []error{ErrNoSession, ErrRefused, ErrTooLarge, ErrBadField, ErrBeyond,
+		ErrBlock, ErrHash, ErrStorage} {
 		if errors.Is(err, s) {
-			return strings.TrimPrefix(s.Error(), "nitro: ")
+			return strings.TrimPrefix(s.Error(), "ftp: ")
 		}
 	}
 	return "upload failed"
 }
 
-func ftpack(f ftpMsg, name string, off, block int64, status string, opts bert.Term) Reply {
-	return TermReply(bert.Tuple(atomFTPAck, f.id, f.sid, bert.BinString(name), f.meta,
+func ftpack(f ftpMsg, name string, off, block int64, status string, opts bert.Term) nitro.Reply {
+	return nitro.TermReply(bert.Tuple(atomFTPAck, f.id, f.sid, bert.BinString(name), f.meta,
 		bert.Int(f.size), bert.Int(off), bert.Int(block), bert.Bin(nil), bert.BinString(status), opts))
 }
 
-// UploadGate is a Page that says whether it takes uploads. A page that is
-// not one takes them; package pages asks its pages to opt in.
-type UploadGate interface {
-	AcceptUploads(cx *Context) bool
+// Gate is a Page that says whether it takes uploads. A page that is not
+// one takes them; package pages asks its pages to opt in.
+type Gate interface {
+	AcceptUploads(cx *nitro.Context) bool
 }
 
-func acceptsUploads(cx *Context) bool {
-	g, ok := cx.page.(UploadGate)
+func acceptsUploads(cx *nitro.Context) bool {
+	g, ok := cx.Page().(Gate)
 	return !ok || g.AcceptUploads(cx)
 }

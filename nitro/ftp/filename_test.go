@@ -1,4 +1,4 @@
-package nitro_test
+package ftp_test
 
 import (
 	"path/filepath"
@@ -7,7 +7,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/nitrogo/framework/nitro"
+	"github.com/nitrogo/framework/nitro/ftp"
 )
 
 func TestSanitizeFilename(t *testing.T) {
@@ -42,7 +42,7 @@ func TestSanitizeFilename(t *testing.T) {
 		{long, strings.Repeat("é", 100)},
 	}
 	for _, tt := range tests {
-		if got := nitro.SanitizeFilename(tt.name); got != tt.want {
+		if got := ftp.SanitizeFilename(tt.name); got != tt.want {
 			t.Errorf("SanitizeFilename(%q): got %q, want %q", tt.name, got, tt.want)
 		}
 	}
@@ -55,7 +55,7 @@ func FuzzSanitizeFilename(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, name string) {
-		got := nitro.SanitizeFilename(name)
+		got := ftp.SanitizeFilename(name)
 		switch {
 		case got == "" || len(got) > 200 || !utf8.ValidString(got):
 			t.Fatalf("%q: got %q: empty, too long or not UTF-8", name, got)
@@ -68,7 +68,7 @@ func FuzzSanitizeFilename(f *testing.F) {
 		case !filepath.IsLocal(got) || filepath.Base(got) != got:
 			t.Fatalf("%q: got %q: not a local base name", name, got)
 		}
-		if again := nitro.SanitizeFilename(got); again != got {
+		if again := ftp.SanitizeFilename(got); again != got {
 			t.Fatalf("%q: sanitised %q, then %q: not idempotent", name, got, again)
 		}
 	})

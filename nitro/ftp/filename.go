@@ -1,4 +1,4 @@
-package nitro
+package ftp
 
 import (
 	"path/filepath"

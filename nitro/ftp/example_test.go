@@ -1,19 +1,20 @@
-package nitro_test
+package ftp_test
 
 import (
-	"context"
 	"fmt"
 	"log/slog"
+	"net/http/httptest"
 	"os"
 
 	"github.com/nitrogo/framework/nitro"
 	"github.com/nitrogo/framework/nitro/bert"
+	"github.com/nitrogo/framework/nitro/ftp"
 )
 
 // An upload as the browser's ftp.js sends it, through the protocol alone.
 // On a socket the page's Context is the connection's, and nitrotest's
 // Client.Upload plays the browser.
-func ExampleFTP() {
+func ExampleProtocol() {
 	dir, err := os.MkdirTemp("", "uploads")
 	if err != nil {
 		panic(err)
@@ -21,8 +22,8 @@ func ExampleFTP() {
 	defer os.RemoveAll(dir)
 	key, _ := nitro.GenerateKey(1)
 	ring, _ := nitro.NewKeyRing(key)
-	srv, err := nitro.New(nitro.Config{Keys: ring, Upload: nitro.UploadConfig{Dir: dir},
-		Logger: slog.New(slog.DiscardHandler)})
+	uploads := ftp.New(ftp.Config{Dir: dir, Logger: slog.New(slog.DiscardHandler)})
+	srv, err := nitro.New(nitro.Config{Keys: ring, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		panic(err)
 	}
@@ -30,18 +31,18 @@ func ExampleFTP() {
 
 	page := nitro.PageFunc(func(cx *nitro.Context, ev any) {
 		switch e := ev.(type) {
-		case nitro.UploadProgress:
+		case ftp.Progress:
 			fmt.Printf("progress %d of %d\n", e.Offset, e.Size)
-		case nitro.Uploaded:
+		case ftp.Uploaded:
 			fmt.Printf("stored %s, %d bytes\n", e.Name, e.Size)
 		}
 	})
-	cx := srv.NewContext(context.Background(), "session-1", "/", "", page)
+	cx := srv.NewContext(httptest.NewRequest("GET", "/", nil), "session-1", "/", page)
 	send := func(offset int64, data []byte, status string) {
 		msg := bert.Tuple(bert.Atom("ftp"), bert.BinString("up-1"), bert.BinString("token"),
 			bert.BinString("../notes.txt"), bert.Bin(nil), bert.Int(11), bert.Int(offset), bert.Int(1),
 			bert.Bin(data), bert.BinString(status), bert.Nil())
-		reply, _ := nitro.FTP.Serve(cx, msg)
+		reply, _ := uploads.Serve(cx, msg)
 		ack, _ := reply.Term()
 		fmt.Println(ack)
 	}
@@ -56,7 +57,7 @@ func ExampleFTP() {
 
 func ExampleSanitizeFilename() {
 	for _, name := range []string{"../../etc/passwd", `C:\Users\zoë\résumé.pdf`, ".bashrc", "CON.txt", "a\x00b", ".."} {
-		fmt.Println(nitro.SanitizeFilename(name))
+		fmt.Println(ftp.SanitizeFilename(name))
 	}
 	// Output:
 	// passwd

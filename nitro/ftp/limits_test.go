@@ -1,4 +1,4 @@
-package nitro_test
+package ftp_test
 
 import (
 	"os"
@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/nitrogo/framework/nitro"
+	"github.com/nitrogo/framework/nitro/ftp"
 	"github.com/nitrogo/framework/nitro/nitrotest"
 )
 
@@ -14,7 +15,7 @@ import (
 // allows. Only a lower bound is checked, so a slow machine cannot fail it.
 func TestFTPRate(t *testing.T) {
 	const rate = 2 << 20 // bytes per second
-	srv, _, dir, _ := mustUploadServer(t, nitro.UploadConfig{Rate: rate})
+	srv, _, dir, _ := mustUploadServer(t, ftp.Config{Rate: rate})
 	c := srv.Dial("/")
 	c.Init()
 	data := payload(3 * 262144) // three blocks
@@ -37,7 +38,7 @@ func TestFTPRate(t *testing.T) {
 // TestFTPSweep: an upload abandoned past PartialTTL loses its partial
 // file; a recent one keeps it.
 func TestFTPSweep(t *testing.T) {
-	srv, _, dir, _ := mustUploadServer(t, nitro.UploadConfig{PartialTTL: time.Hour})
+	srv, _, dir, _ := mustUploadServer(t, ftp.Config{PartialTTL: time.Hour})
 	c := srv.Dial("/")
 	c.Init()
 	c.Upload("old.bin", payload(600_000), nitrotest.UploadStopAfter(1))
@@ -51,7 +52,7 @@ func TestFTPSweep(t *testing.T) {
 	if err := os.Chtimes(filepath.Join(dir, ".partial", p[0]), old, old); err != nil {
 		t.Fatal(err)
 	}
-	if n := nitro.SweepUploads(srv.Server, time.Now()); n != 1 {
+	if n := srv.ftp.Sweep(time.Now()); n != 1 {
 		t.Errorf("swept %d uploads, want 1", n)
 	}
 	if left := partials(t, dir); len(left) != 1 || left[0] != p[1] {
@@ -63,7 +64,7 @@ func TestFTPSweep(t *testing.T) {
 // file but before the client heard its last ack. The client's resume (an
 // init with the same id) hears "complete", and nothing is stored twice.
 func TestFTPLastAckLost(t *testing.T) {
-	srv, rec, dir, _ := mustUploadServer(t, nitro.UploadConfig{})
+	srv, rec, dir, _ := mustUploadServer(t, ftp.Config{})
 	c := srv.Dial("/")
 	c.Init()
 	data := payload(300_000)
@@ -98,7 +99,7 @@ func (closedPage) AcceptUploads(*nitro.Context) bool { return false }
 // nothing is stored.
 func TestFTPPageRefuses(t *testing.T) {
 	dir := t.TempDir()
-	srv := mustServer(t, nitro.Config{Upload: nitro.UploadConfig{Dir: dir}},
+	srv := mustServer(t, ftp.Config{Dir: dir}, nitro.Config{},
 		map[string]nitro.Page{"/": closedPage{func(*nitro.Context, any) {}}})
 	c := srv.Dial("/")
 	c.Init()

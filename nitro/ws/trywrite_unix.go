@@ -1,6 +1,6 @@
 //go:build unix
 
-package nitro
+package ws
 
 import (
 	"errors"
@@ -9,20 +9,18 @@ import (
 
 // tryWrite makes one write(2) of b to the socket without waiting for it
 // to be writable, and returns how much went. ok is false when the socket
-// cannot be written this way (not a plain socket) or failed; would-block
-// is n == 0 and ok.
+// cannot be written this way or failed; would-block is n == 0 and ok.
 //
 // Go's net.Conn.Write waits until everything is written, which a
 // publisher writing to many sockets must not do for a browser that does
 // not read; the socket is non-blocking underneath, so one attempt either
-// writes or says EAGAIN at once. The runtime holds the socket's write lock
-// during the call, so it never interleaves with other writes.
-func (c *conn) tryWrite(b []byte) (n int, ok bool) {
-	if c.rc == nil {
+// writes or says EAGAIN at once.
+func tryWrite(rc syscall.RawConn, b []byte) (n int, ok bool) {
+	if rc == nil {
 		return 0, false
 	}
 	var werr error
-	err := c.rc.Write(func(fd uintptr) bool {
+	err := rc.Write(func(fd uintptr) bool {
 		n, werr = syscall.Write(int(fd), b)
 		return true // one attempt: do not wait for the socket
 	})

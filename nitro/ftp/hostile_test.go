@@ -1,14 +1,16 @@
-package nitro_test
+package ftp_test
 
 import (
 	"log/slog"
 	"math/big"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/nitrogo/framework/nitro"
 	"github.com/nitrogo/framework/nitro/bert"
+	"github.com/nitrogo/framework/nitro/ftp"
 	"github.com/nitrogo/framework/nitro/nitrotest"
 )
 
@@ -16,7 +18,7 @@ import (
 // connection lives on.
 
 func TestFTPBadFields(t *testing.T) {
-	srv, _, _, _ := mustUploadServer(t, nitro.UploadConfig{})
+	srv, _, _, _ := mustUploadServer(t, ftp.Config{})
 	c := srv.Dial("/")
 	c.Init()
 	ok := ftpMsg("f", 10, 0, nil, "init").Elems()
@@ -63,7 +65,7 @@ func TestFTPBadFields(t *testing.T) {
 }
 
 func TestFTPNoSession(t *testing.T) {
-	srv, _, dir, _ := mustUploadServer(t, nitro.UploadConfig{})
+	srv, _, dir, _ := mustUploadServer(t, ftp.Config{})
 	c := srv.Dial("/") // no init, no cookie: no session
 	res := c.Upload("x", []byte("x"), nitrotest.UploadSid("forged"))
 	if res.Last.Status != "error" || res.Last.Reason != "upload without a session" {
@@ -84,8 +86,8 @@ func FuzzFTP(f *testing.F) {
 	f.Add(bert.Encode(bert.Tuple(bert.Atom("ftp"), bert.Int(1))))
 	root := f.TempDir()
 	dir := filepath.Join(root, "up")
-	srv, err := nitro.New(nitro.Config{Keys: nitrotest.NewKeyRing(f), Logger: slog.New(slog.DiscardHandler),
-		Upload: nitro.UploadConfig{Dir: dir, MaxSize: 4096}})
+	uploads := ftp.New(ftp.Config{Dir: dir, MaxSize: 4096, Logger: slog.New(slog.DiscardHandler)})
+	srv, err := nitro.New(nitro.Config{Keys: nitrotest.NewKeyRing(f), Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -95,8 +97,8 @@ func FuzzFTP(f *testing.F) {
 		if err != nil || !msg.Is("ftp", msg.Len()) {
 			return
 		}
-		cx := srv.NewContext(t.Context(), "sid", "/", "", nil)
-		reply, handled := nitro.FTP.Serve(cx, msg)
+		cx := srv.NewContext(httptest.NewRequest("GET", "/", nil).WithContext(t.Context()), "sid", "/", nil)
+		reply, handled := uploads.Serve(cx, msg)
 		if ack, ok := reply.Term(); !handled || !ok || !ack.Is("ftpack", 11) {
 			t.Fatalf("%s: got %v (handled %v), want an ftpack", msg, ack, handled)
 		}

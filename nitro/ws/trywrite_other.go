@@ -1,7 +1,9 @@
 //go:build !unix
 
-package nitro
+package ws
+
+import "syscall"
 
 // tryWrite cannot write without waiting here: broadcasts go through the
 // workers (see trywrite_unix.go).
-func (c *conn) tryWrite(b []byte) (n int, ok bool) { return 0, false }
+func tryWrite(rc syscall.RawConn, b []byte) (n int, ok bool) { return 0, false }

@@ -1,0 +1,4 @@
+package ws
+
+// AppendFrame is appendFrame, for the external tests.
+var AppendFrame = appendFrame
