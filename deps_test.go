@@ -34,7 +34,7 @@ const (
 )
 
 // framework: the packages an app (a sample, the benchmark) may build on.
-var framework = []string{"nitro/bert", "nitro", "nitro/ws", "nitro/ftp", "nitro/proc", "nitro/format",
+var framework = []string{"nitro/bert", "nitro", "nitro/ws", "nitro/ftp", "nitro/proc", "nitro/format", "nitro/logs",
 	"nitro/tcp", "nitro/mqtt", "nitro/kvs", "nitro/natsbus", "actions", "elements", "pages", "static"}
 
 // allowed is the dependency policy: each package and everything its non-test
@@ -48,6 +48,7 @@ var allowed = map[string][]string{
 	"nitro/ftp":     {"std", "nitro", "nitro/bert"},
 	"nitro/proc":    {"std", "nitro", "nitro/bert"},
 	"nitro/format":  {"std", "nitro", "nitro/bert"},
+	"nitro/logs":    {"std"},
 	"nitro/tcp":     {"std", "nitro", "nitro/bert"},
 	"nitro/mqtt":    {"std", "nitro", "nitro/bert", nats},
 	"nitro/kvs":     {"std", "nitro", "nitro/bert", nats},
@@ -80,6 +81,7 @@ var testAllowed = map[string][]string{
 	"nitro/ftp":     {"nitro/nitrotest"},
 	"nitro/proc":    {"nitro/nitrotest"},
 	"nitro/format":  {"nitro/nitrotest"},
+	"nitro/logs":    {},
 	"nitro/tcp":     {"nitro/nitrotest"},
 	"nitro/mqtt":    {"nitro/nitrotest", natsd},
 	"nitro/kvs":     {"nitro/nitrotest", natsd},

@@ -2,8 +2,6 @@ package nitro_test
 
 import (
 	"fmt"
-	"log/slog"
-	"os"
 	"time"
 
 	"github.com/nitrogo/framework/nitro"
@@ -72,22 +70,4 @@ func ExampleMemoryBus() {
 	// {chat,<<"hello">>} {chat,<<"hello">>}
 	// bye 0
 	// {Published:2 Delivered:3 Dropped:0}
-}
-
-func ExampleLogging() {
-	noTime := func(_ []string, a slog.Attr) slog.Attr {
-		if a.Key == slog.TimeKey {
-			return slog.Attr{}
-		}
-		return a
-	}
-	logs := nitro.Logging{
-		Handler: slog.NewTextHandler(os.Stdout, &slog.HandlerOptions{ReplaceAttr: noTime}),
-		Level:   slog.LevelWarn,
-		Levels:  map[string]slog.Level{"bus": slog.LevelDebug},
-	}
-	logs.Logger("bus").Debug("subscribed", "topic", "lobby")
-	logs.Logger("proc").Info("started") // below Warn: dropped
-	// Output:
-	// level=DEBUG msg=subscribed component=bus topic=lobby
 }

@@ -49,10 +49,10 @@ type Config struct {
 	// which reads the system's every 50 ms; tests move it.
 	Now func() time.Time
 
-	// Logger receives the server's logs. Nil means slog.Default().
-	// Logging, when set, takes precedence and sets levels per component.
-	Logger  *slog.Logger
-	Logging *Logging
+	// Logger receives the server's logs, each component's with the
+	// attribute component=<name> (package nitro/logs sets a level per
+	// component). Nil means slog.Default().
+	Logger *slog.Logger
 }
 
 // Server is the protocol loop: it holds what connections share (keys,
@@ -149,12 +149,9 @@ func (s *Server) Now() time.Time {
 const clockTick = 50 * time.Millisecond
 
 // Logger returns the logger of one of the server's components ("nitro",
-// "ws", "ftp"...), as Config.Logging or Config.Logger say.
+// "ws", "ftp"...): Config.Logger with the attribute component=<name>.
 func (s *Server) Logger(component string) *slog.Logger {
-	switch {
-	case s.cfg.Logging != nil:
-		return s.cfg.Logging.Logger(component)
-	case s.cfg.Logger != nil:
+	if s.cfg.Logger != nil {
 		return s.cfg.Logger.With("component", component)
 	}
 	return slog.Default().With("component", component)
@@ -242,14 +239,23 @@ func (s *Server) untrack(c *Conn) {
 	s.stats.conns.Add(-1)
 }
 
-// Publish sends msg to every connection subscribed to topic.
+// Publish sends msg to every connection subscribed to topic. A term
+// shaped as a broadcast's, {nitro_js, _}, is refused (ErrReservedTag): a
+// page that republished what a client sent would otherwise run the
+// client's JavaScript on every page of the topic.
 func (s *Server) Publish(topic string, msg any) error {
 	t, err := toTerm(msg)
 	if err != nil {
 		return err
 	}
+	if t.Is(broadcastTag, 2) {
+		return ErrReservedTag
+	}
 	return s.bus.Publish(topic, t)
 }
+
+// ErrReservedTag is what Publish says of a message tagged as a broadcast.
+var ErrReservedTag = errors.New("nitro: {nitro_js, _} is reserved for Broadcast")
 
 // Sessions returns the session store.
 func (s *Server) Sessions() Store { return s.sessions }

@@ -1,4 +1,4 @@
-package nitro
+package logs
 
 import (
 	"bytes"
@@ -44,26 +44,26 @@ func newTextHandler(w *lockedBuffer, level slog.Level) slog.Handler {
 func TestLoggingLevels(t *testing.T) {
 	tests := []struct {
 		name      string
-		logging   Logging
+		logging   Levels
 		component string
 		want      []string // levels that get through
 	}{
-		{"zero level is info", Logging{}, "bus", []string{"INFO", "WARN", "ERROR"}},
-		{"base level", Logging{Level: slog.LevelWarn}, "bus", []string{"WARN", "ERROR"}},
-		{"component override below handler", Logging{
-			Level:  slog.LevelError,
-			Levels: map[string]slog.Level{"bus": slog.LevelDebug},
+		{"zero level is info", Levels{}, "bus", []string{"INFO", "WARN", "ERROR"}},
+		{"base level", Levels{Level: slog.LevelWarn}, "bus", []string{"WARN", "ERROR"}},
+		{"component override below handler", Levels{
+			Level:      slog.LevelError,
+			Components: map[string]slog.Level{"bus": slog.LevelDebug},
 		}, "bus", []string{"DEBUG", "INFO", "WARN", "ERROR"}},
-		{"other component keeps base", Logging{
-			Level:  slog.LevelError,
-			Levels: map[string]slog.Level{"bus": slog.LevelDebug},
+		{"other component keeps base", Levels{
+			Level:      slog.LevelError,
+			Components: map[string]slog.Level{"bus": slog.LevelDebug},
 		}, "proc", []string{"ERROR"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var buf lockedBuffer
 			tt.logging.Handler = newTextHandler(&buf, slog.LevelError) // handler's own level is not consulted
-			log := tt.logging.Logger(tt.component)
+			log := tt.logging.Component(tt.component)
 			for _, lv := range []slog.Level{slog.LevelDebug, slog.LevelInfo, slog.LevelWarn, slog.LevelError} {
 				log.Log(context.Background(), lv, "m")
 			}
@@ -80,8 +80,8 @@ func TestLoggingLevels(t *testing.T) {
 
 func TestLoggingWithAttrsAndGroup(t *testing.T) {
 	var buf lockedBuffer
-	l := Logging{Handler: newTextHandler(&buf, slog.LevelDebug), Level: slog.LevelWarn}
-	log := l.Logger("ws").With("conn", 7).WithGroup("g")
+	l := Levels{Handler: newTextHandler(&buf, slog.LevelDebug), Level: slog.LevelWarn}
+	log := l.Component("ws").With("conn", 7).WithGroup("g")
 	log.Info("hidden", "k", 1)
 	log.Warn("shown", "k", 2)
 	want := "level=WARN msg=shown component=ws conn=7 g.k=2\n"
@@ -95,8 +95,8 @@ func TestLoggingZeroValueUsesDefault(t *testing.T) {
 	old := slog.Default()
 	slog.SetDefault(slog.New(newTextHandler(&buf, slog.LevelInfo)))
 	defer slog.SetDefault(old)
-	var l Logging
-	l.Logger("cache").Info("hi")
+	var l Levels
+	l.Component("cache").Info("hi")
 	if got, want := buf.String(), "level=INFO msg=hi component=cache\n"; got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}

@@ -1,0 +1,169 @@
+package nitro_test
+
+import (
+	"context"
+	"errors"
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/nitrogo/framework/nitro"
+	"github.com/nitrogo/framework/nitro/bert"
+	"github.com/nitrogo/framework/nitro/nitrotest"
+)
+
+// runner is a protocol with background work: it counts its runs.
+type runner struct {
+	started chan struct{}
+	stopped chan struct{}
+}
+
+func (r *runner) Serve(*nitro.Context, any) (nitro.Reply, bool) { return nitro.Reply{}, false }
+func (r *runner) Run(ctx context.Context) {
+	close(r.started)
+	<-ctx.Done()
+	close(r.stopped)
+}
+
+// TestNewStartsNothing: New starts no goroutine; Run starts the clock,
+// the sweepers and the chain's Runners, and stops them all on return.
+func TestNewStartsNothing(t *testing.T) {
+	r := &runner{started: make(chan struct{}), stopped: make(chan struct{})}
+	before := runtime.NumGoroutine()
+	srv, err := nitro.New(nitro.Config{Keys: nitrotest.NewKeyRing(t), Protocols: []nitro.Protocol{nitro.Heart, r}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(10 * time.Millisecond)
+	if after := runtime.NumGoroutine(); after != before {
+		t.Errorf("New started %d goroutines", after-before)
+	}
+	select {
+	case <-r.started:
+		t.Fatal("New ran the chain's Runner")
+	default:
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- srv.Run(ctx) }()
+	select {
+	case <-r.started:
+	case <-time.After(nitrotest.Timeout):
+		t.Fatal("Run did not start the Runner")
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("Run: %v", err)
+	}
+	select {
+	case <-r.stopped:
+	default:
+		t.Error("Run returned before the Runner stopped")
+	}
+	if !srv.Closed() {
+		t.Error("the server is not closed after Run returned")
+	}
+}
+
+// TestOneClock: Config.Now is the clock of tokens, sessions and the
+// cache alike.
+func TestOneClock(t *testing.T) {
+	clk := newClock()
+	srv, err := nitro.New(nitro.Config{Keys: nitrotest.NewKeyRing(t), Now: clk.Now, TokenTTL: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	sid, token, _ := srv.Authenticate("")
+	srv.Sessions().Set(sid, "k", "v")
+	srv.Cache.Set("c", 1, time.Minute)
+	clk.Add(2 * time.Hour)
+	if got, _, fresh := srv.Authenticate(token); got == sid || !fresh {
+		t.Error("a token past its TTL on the server's clock still opens")
+	}
+	if _, ok := srv.Sessions().Get(sid, "k"); ok {
+		t.Error("a session past its TTL on the server's clock is still there")
+	}
+	if _, ok := srv.Cache.Get("c"); ok {
+		t.Error("a cache entry past its TTL on the server's clock is still there")
+	}
+}
+
+// TestPublishRefusesBroadcastTag: a page that republishes what a client
+// sent cannot be made to broadcast the client's JavaScript.
+func TestPublishRefusesBroadcastTag(t *testing.T) {
+	var pushes int
+	page := nitro.PageFunc(func(cx *nitro.Context, ev any) {
+		switch e := ev.(type) {
+		case nitro.Init:
+			cx.Subscribe("room")
+		case nitro.Direct:
+			err := cx.Publish("room", e.Msg) // what the client sent, as is
+			cx.SetResult(bert.Atom(map[bool]string{true: "refused", false: "sent"}[errors.Is(err, nitro.ErrReservedTag)]))
+		case nitro.Push:
+			pushes++
+		}
+	})
+	srv := mustServer(t, nitro.Config{}, map[string]nitro.Page{"/": page})
+	c := srv.Dial("/")
+	c.Init()
+	if io := c.Direct(bert.Tuple(bert.Atom("nitro_js"), bert.BinString("alert('pwned')"))); !io.Data.Equal(bert.Tuple(bert.Atom("direct"), bert.Atom("refused"))) {
+		t.Errorf("got %v, want {direct, refused}", io.Data)
+	}
+	c.Ping()
+	if pushes != 0 {
+		t.Errorf("%d pushes reached the page", pushes)
+	}
+}
+
+var counter = nitro.NewLocal[int]("test.counter")
+
+// TestLocalAndProtocolAPI: a protocol of the application's own keeps
+// per-connection state in a Local, runs the page with Event, sends what
+// the page queued ahead of its answer with Flush, and cleans up in
+// OnClose.
+func TestLocalAndProtocolAPI(t *testing.T) {
+	closed := make(chan int, 1)
+	tally := nitro.ProtocolFunc(func(cx *nitro.Context, msg any) (nitro.Reply, bool) {
+		m, ok := msg.(bert.Term)
+		if !ok || !m.Is("tally", 1) {
+			return nitro.Reply{}, false
+		}
+		n, first := counter.Get(cx)
+		if !first {
+			cx.OnClose(func() { v, _ := counter.Get(cx); closed <- v })
+		}
+		counter.Set(cx, n+1)
+		cx.Event(nitro.Direct{Msg: bert.Int(int64(n + 1))})
+		cx.Flush()
+		return nitro.TermReply(bert.Tuple(bert.Atom("tallied"), bert.Int(int64(n+1)))), true
+	})
+	page := nitro.PageFunc(func(cx *nitro.Context, ev any) {
+		if d, ok := ev.(nitro.Direct); ok {
+			i, _ := d.Msg.Int()
+			cx.Wire("seen(" + string(rune('0'+i)) + ");")
+		}
+	})
+	srv := mustServer(t, nitro.Config{Protocols: append([]nitro.Protocol{tally}, nitro.DefaultProtocols()...)},
+		map[string]nitro.Page{"/": page})
+	c := srv.Dial("/")
+	c.Init()
+	for i := 1; i <= 2; i++ {
+		c.Send(bert.Tuple(bert.Atom("tally")))
+		if io := c.NextIO(); io.JS != "seen("+string(rune('0'+i))+");" {
+			t.Fatalf("tally %d: flushed %q", i, io.JS)
+		}
+		if f := c.Read(); !f.Term.Equal(bert.Tuple(bert.Atom("tallied"), bert.Int(int64(i)))) {
+			t.Fatalf("tally %d: answered %v", i, f.Term)
+		}
+	}
+	c.Close()
+	select {
+	case n := <-closed:
+		if n != 2 {
+			t.Errorf("OnClose saw %d, want 2", n)
+		}
+	case <-time.After(nitrotest.Timeout):
+		t.Fatal("OnClose did not run")
+	}
+}
