@@ -34,7 +34,7 @@ const (
 )
 
 // framework: the packages an app (a sample, the benchmark) may build on.
-var framework = []string{"nitro/bert", "nitro", "nitro/ws", "nitro/ftp", "nitro/proc", "nitro/format", "nitro/logs",
+var framework = []string{"nitro/bert", "nitro", "nitro/ws", "nitro/ftp", "nitro/proc", "nitro/format", "nitro/logs", "nitro/keys",
 	"nitro/tcp", "nitro/mqtt", "nitro/kvs", "nitro/natsbus", "actions", "elements", "pages", "static"}
 
 // allowed is the dependency policy: each package and everything its non-test
@@ -49,6 +49,7 @@ var allowed = map[string][]string{
 	"nitro/proc":    {"std", "nitro", "nitro/bert"},
 	"nitro/format":  {"std", "nitro", "nitro/bert"},
 	"nitro/logs":    {"std"},
+	"nitro/keys":    {"std", "nitro"},
 	"nitro/tcp":     {"std", "nitro", "nitro/bert"},
 	"nitro/mqtt":    {"std", "nitro", "nitro/bert", nats},
 	"nitro/kvs":     {"std", "nitro", "nitro/bert", nats},
@@ -76,17 +77,18 @@ var recut = map[string][]string{}
 // besides what the package itself may, and the package itself.
 var testAllowed = map[string][]string{
 	".":             {"std"},
-	"nitro":         {"nitro/nitrotest", "nitro/ws", "nitro/format", gorilla, "actions"}, // examples show nitro with actions
+	"nitro":         {"nitro/nitrotest", "nitro/ws", "nitro/format", "nitro/keys", gorilla, "actions"}, // examples show nitro with actions
 	"nitro/ws":      {"nitro/nitrotest"},
 	"nitro/ftp":     {"nitro/nitrotest"},
 	"nitro/proc":    {"nitro/nitrotest"},
 	"nitro/format":  {"nitro/nitrotest"},
 	"nitro/logs":    {},
+	"nitro/keys":    {},
 	"nitro/tcp":     {"nitro/nitrotest"},
 	"nitro/mqtt":    {"nitro/nitrotest", natsd},
 	"nitro/kvs":     {"nitro/nitrotest", natsd},
-	"nitro/natsbus": {"nitro/nitrotest", "nitro/ws", natsd},
-	"actions":       {"nitro/nitrotest"},
+	"nitro/natsbus": {"nitro/nitrotest", "nitro/ws", "nitro/keys", natsd},
+	"actions":       {"nitro/nitrotest", "nitro/keys"},
 	"elements":      {"nitro/nitrotest"},
 	"pages":         {"nitro/nitrotest", "internal/browsertest", chromedp, cdproto},
 	"static":        {"nitro/bert"}, // testdata/bert_vectors.json is regenerated from nitro/bert

@@ -12,17 +12,18 @@ import (
 	"github.com/nitrogo/framework/actions"
 	"github.com/nitrogo/framework/nitro"
 	"github.com/nitrogo/framework/nitro/bert"
+	"github.com/nitrogo/framework/nitro/keys"
 )
 
 // exampleContext returns the Context of a page, as its Event gets it.
 // (This one is made outside a connection, so the examples can show what
 // the actions queue: cx.TakeJS.)
 func exampleContext() *nitro.Context {
-	keys, err := nitro.ParseKeys("1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8") // an example: use your own
+	ks, err := keys.Parse("1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8") // an example: use your own
 	if err != nil {
 		log.Fatal(err)
 	}
-	ring, err := nitro.NewKeyRing(keys...)
+	ring, err := nitro.NewKeyRing(ks...)
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -67,7 +67,7 @@
 // expected">>} and a log line saying why; a handler that panics is
 // answered with a safe message while its stack goes to the log. Neither
 // closes the connection. Sessions are identified by sealed tokens
-// (Tokens). No key ships with nitro: Config.Keys, or Config.Dev.
+// (Tokens). No key ships with nitro: Config.Keys (see nitro/keys).
 //
 // # Concurrency
 //

@@ -4,26 +4,25 @@ import (
 	"errors"
 	"fmt"
 	"log"
-	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/nitrogo/framework/nitro"
+	"github.com/nitrogo/framework/nitro/keys"
 )
 
 // Keys as an app would read them from its environment (these are examples:
-// make real ones with GenerateKey and FormatKeys).
+// make real ones with GenerateKey and keys.Format).
 const (
 	oldKeys = "1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8"
 	newKeys = "1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8,2:ZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXp7fH1-f4CBgoM"
 )
 
 func exampleRing(text string) *nitro.KeyRing {
-	keys, err := nitro.ParseKeys(text)
+	ks, err := keys.Parse(text)
 	if err != nil {
 		log.Fatal(err)
 	}
-	ring, err := nitro.NewKeyRing(keys...)
+	ring, err := nitro.NewKeyRing(ks...)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -65,54 +64,15 @@ func ExampleNewKeyRing_rotation() {
 	// nitro: pickle sealed with an unknown key (key 1)
 }
 
-func ExampleParseKeys() {
-	keys, err := nitro.ParseKeys(newKeys)
-	if err != nil {
-		log.Fatal(err)
-	}
-	for _, k := range keys {
-		fmt.Println(k.ID)
-	}
-	fmt.Println(nitro.FormatKeys(keys...) == newKeys)
-	// Output:
-	// 1
-	// 2
-	// true
-}
-
 func ExampleGenerateKey() {
 	k, err := nitro.GenerateKey(3)
 	if err != nil {
 		log.Fatal(err)
 	}
 	// Give every node this line, e.g. in an environment variable read by
-	// main, and pass it to ParseKeys.
-	fmt.Println(len(nitro.FormatKeys(k)))
+	// main, and pass it to keys.Parse.
+	fmt.Println(len(keys.Format(k)))
 	// Output: 45
-}
-
-func ExampleLoadOrCreateKeyFile() {
-	dir, err := os.MkdirTemp("", "nitro-example")
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer os.RemoveAll(dir)
-	path := filepath.Join(dir, ".nitro", "keys")
-
-	first, err := nitro.LoadOrCreateKeyFile(path) // creates the file
-	if err != nil {
-		log.Fatal(err)
-	}
-	now := time.Now()
-	pickle := first.Seal(nil, "sid", []byte("still good"), now.Add(time.Hour))
-
-	restarted, err := nitro.LoadOrCreateKeyFile(path) // reads it
-	if err != nil {
-		log.Fatal(err)
-	}
-	payload, err := restarted.Open(nil, "sid", pickle, now)
-	fmt.Printf("%s %v\n", payload, err)
-	// Output: still good <nil>
 }
 
 func ExampleTokens_Authenticate() {

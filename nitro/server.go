@@ -11,18 +11,12 @@ import (
 )
 
 // Config configures a Server. Its zero value works, with one deliberate
-// exception: it names no pickle keys, and nitro ships none, so a server
-// needs Keys, or Dev for keys kept in a local file.
+// exception: it names no pickle keys, and nitro ships none.
 type Config struct {
-	// Keys seal pickles and session tokens. Nodes that share keys accept
-	// each other's pickles. Required unless Dev is set.
+	// Keys seal pickles and session tokens; required. Nodes that share
+	// keys accept each other's pickles. Package nitro/keys reads them
+	// from text, or keeps a development key in a file.
 	Keys *KeyRing
-	// Dev is for development: without Keys, keys are read from KeyFile,
-	// or generated into it on first use, so a restart keeps open pages
-	// working.
-	Dev bool
-	// KeyFile is where Dev keeps its keys. Empty means ".nitro/keys".
-	KeyFile string
 
 	// Protocols is the protocol chain, in order. Nil means
 	// DefaultProtocols(): Heart, then Nitro. Services add theirs (the
@@ -98,8 +92,7 @@ type Stats struct {
 }
 
 // New returns a Server for cfg. It starts nothing. It fails when no
-// pickle keys are given (and Dev is off), or when Dev's key file cannot
-// be read or written.
+// pickle keys are given.
 func New(cfg Config) (*Server, error) {
 	s := &Server{cfg: cfg, keys: cfg.Keys, sessions: cfg.Sessions, bus: cfg.Bus, chain: cfg.Protocols,
 		conns: map[*Conn]struct{}{}, stop: make(chan struct{})}
@@ -107,18 +100,7 @@ func New(cfg Config) (*Server, error) {
 	s.clock.Store(time.Now().UnixNano())
 	s.log = s.Logger("nitro")
 	if s.keys == nil {
-		if !cfg.Dev {
-			return nil, fmt.Errorf("%w: set Config.Keys (see ParseKeys), or Config.Dev for development", ErrNoKeys)
-		}
-		file := cfg.KeyFile
-		if file == "" {
-			file = ".nitro/keys"
-		}
-		ring, err := LoadOrCreateKeyFile(file)
-		if err != nil {
-			return nil, err
-		}
-		s.keys = ring
+		return nil, fmt.Errorf("%w: set Config.Keys (nitro/keys: Parse them from the environment, or LoadOrCreate a development key file)", ErrNoKeys)
 	}
 	s.tokens = &Tokens{Keys: s.keys, TTL: cfg.TokenTTL, Now: s.Now}
 	if s.sessions == nil {

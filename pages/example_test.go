@@ -21,18 +21,26 @@ import (
 // Counter is the README's page: a count and a button that adds one.
 type Counter struct{ clicks atomic.Int64 }
 
+// Plus is the postback of the +1 button: a record tagged plus.
+type Plus struct {
+	_ struct{} `bert:"plus"`
+}
+
+// counterEvents dispatches the page's postbacks by type, one method each.
+var counterEvents = pages.Postbacks(pages.On((*Counter).plus))
+
 func (c *Counter) Main(cx *nitro.Context) templ.Component {
 	return elements.Panel{Body: []templ.Component{
 		elements.Heading{Level: 1, Text: "Counter"},
 		elements.Span{Attrs: elements.Attrs{ID: "count"}, Text: strconv.FormatInt(c.clicks.Load(), 10)},
-		elements.Button{Attrs: elements.Attrs{ID: "plus"}, Text: "+1", Postback: bert.Atom("plus")},
+		elements.Button{Attrs: elements.Attrs{ID: "plus"}, Text: "+1", Postback: Plus{}},
 	}}
 }
 
-func (c *Counter) Event(cx *nitro.Context, ev any) {
-	if p, ok := ev.(nitro.Postback); ok && p.Msg.IsAtom("plus") {
-		actions.UpdateText(cx, "count", strconv.FormatInt(c.clicks.Add(1), 10))
-	}
+func (c *Counter) Event(cx *nitro.Context, ev any) { counterEvents.Handle(c, cx, ev) }
+
+func (c *Counter) plus(cx *nitro.Context, _ Plus) {
+	actions.UpdateText(cx, "count", strconv.FormatInt(c.clicks.Add(1), 10))
 }
 
 func ExampleApp_Mount() {

@@ -11,6 +11,7 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nitrogo/framework/nitro"
 	"github.com/nitrogo/framework/nitro/bert"
+	"github.com/nitrogo/framework/nitro/keys"
 	"github.com/nitrogo/framework/nitro/natsbus"
 	"github.com/nitrogo/framework/nitro/ws"
 )
@@ -51,11 +52,11 @@ func ExampleNew() {
 // cluster); a page's Publish and Broadcast then reach the pages of every
 // node.
 func Example_server() {
-	keys, err := nitro.ParseKeys(os.Getenv("NITRO_KEYS"))
+	ks, err := keys.Parse(os.Getenv("NITRO_KEYS"))
 	if err != nil {
 		log.Fatal(err)
 	}
-	ring, err := nitro.NewKeyRing(keys...)
+	ring, err := nitro.NewKeyRing(ks...)
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/nitrogo/framework/nitro"
 	"github.com/nitrogo/framework/nitro/ftp"
+	"github.com/nitrogo/framework/nitro/keys"
 	"github.com/nitrogo/framework/pages"
 	"github.com/nitrogo/framework/samples/login"
 )
@@ -30,7 +31,11 @@ const historyLen = 200
 // newApp opens the store under data and mounts the pages, with dev keys
 // kept in data/keys.
 func newApp(data string) (*App, error) {
-	return newAppWith(data, nitro.Config{Dev: true, KeyFile: filepath.Join(data, "keys")})
+	ring, err := keys.LoadOrCreate(filepath.Join(data, "keys"))
+	if err != nil {
+		return nil, err
+	}
+	return newAppWith(data, nitro.Config{Keys: ring})
 }
 
 // newAppWith is newApp with a nitro configuration of the caller's (tests
