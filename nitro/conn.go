@@ -3,7 +3,7 @@ package nitro
 import (
 	"context"
 	"fmt"
-	"runtime/debug"
+	"slices"
 	"sync"
 
 	"github.com/nitrogo/framework/nitro/bert"
@@ -78,10 +78,6 @@ func (s *Server) Open(t Transport, page Page, path, rawQuery, token string) (*Co
 	}
 	return c, nil
 }
-
-// Context returns the connection's Context. Like the page, a transport
-// uses it only from the connection's worker.
-func (c *Conn) Context() *Context { return &c.cx }
 
 // Receive hands the loop a message the transport read: a text or a
 // binary frame, which the loop keeps. It never blocks: a connection with
@@ -340,21 +336,10 @@ func (c *Conn) Close(err error) {
 		if exited != nil {
 			<-exited // the page sees Exit after its last message
 		}
-		c.exit(err)
+		c.srv.chain.Serve(&c.cx, Exit{Err: err}) // Nitro runs the page; a panic is logged
 		c.cancel()
 		c.srv.untrack(c)
 	})
-}
-
-func (c *Conn) exit(err error) {
-	defer func() {
-		if v := recover(); v != nil {
-			c.srv.log.Error("nitro: page panicked on exit", "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
-		}
-	}()
-	if c.cx.page != nil {
-		c.cx.page.Event(&c.cx, Exit{Err: err})
-	}
 }
 
 // subscribe and unsubscribe keep the connection's topics, to leave them
@@ -364,24 +349,16 @@ func (c *Conn) subscribe(topic string) error {
 		return err
 	}
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	for _, t := range c.topics {
-		if t == topic {
-			return nil
-		}
+	if !slices.Contains(c.topics, topic) {
+		c.topics = append(c.topics, topic)
 	}
-	c.topics = append(c.topics, topic)
+	c.mu.Unlock()
 	return nil
 }
 
 func (c *Conn) unsubscribe(topic string) error {
 	c.mu.Lock()
-	for i, t := range c.topics {
-		if t == topic {
-			c.topics = append(c.topics[:i], c.topics[i+1:]...)
-			break
-		}
-	}
+	c.topics = slices.DeleteFunc(c.topics, func(t string) bool { return t == topic })
 	c.mu.Unlock()
 	return c.srv.bus.Unsubscribe(topic, c)
 }

@@ -15,6 +15,7 @@ import (
 //	{direct, Msg}                        → {io, JS, {direct, Result}}: Direct
 //	{client, Msg}                        → {io, JS, Result}: Client
 //	a Push from the server side          → {io, JS, <<>>}: Push
+//	the connection's end                 → nothing: Exit
 //
 // where JS is what the page's Event queued. A pickle that does not open
 // is answered {io, <<>>, {error, <<"EV expected">>}} and logged with why.
@@ -47,6 +48,9 @@ func serveNitro(cx *Context, msg any) (Reply, bool) {
 			return Reply{}, true
 		}
 		return cx.IO(bert.Bin(nil)), true
+	case Exit: // nothing can be sent any more
+		cx.Event(m)
+		return Reply{}, true
 	}
 	return Reply{}, false
 }

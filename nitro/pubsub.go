@@ -69,8 +69,8 @@ type BusStats struct {
 // inside Deliver. Subscribing is amortised O(1); unsubscribing copies the
 // topic's subscriber list, O(subscribers of the topic).
 type MemoryBus struct {
-	// Logger receives a Warn line when a subscriber drops messages, at
-	// most one per topic per second. Nil means slog.Default().
+	// Logger receives a Warn line when subscribers drop messages, at
+	// most one a second. Nil means slog.Default().
 	Logger *slog.Logger
 
 	mu sync.RWMutex
@@ -83,14 +83,10 @@ type MemoryBus struct {
 
 	published, delivered, dropped atomic.Uint64
 
-	dropMu sync.Mutex
-	drops  map[string]*dropLog // per topic, for rate-limiting the drop log
-	now    func() time.Time    // nil = time.Now; set by tests
-}
-
-type dropLog struct {
-	last   time.Time // when the last line was logged
-	unseen uint64    // drops since that line
+	logMu  sync.Mutex
+	logged time.Time        // when the last drop was logged
+	unseen uint64           // drops since
+	now    func() time.Time // nil = time.Now; set by tests
 }
 
 // Subscribe implements Bus.
@@ -158,9 +154,6 @@ func (b *MemoryBus) leave(topic string, s Subscriber) {
 	old := b.topics[topic]
 	if len(old) <= 1 {
 		delete(b.topics, topic)
-		b.dropMu.Lock()
-		delete(b.drops, topic)
-		b.dropMu.Unlock()
 		return
 	}
 	subs := make([]Subscriber, 0, len(old)-1)
@@ -234,8 +227,9 @@ func (b *MemoryBus) Stats() BusStats {
 	}
 }
 
-// drop counts a refused delivery and logs it, at most once per topic per
-// second; the line carries how many drops it stands for.
+// drop counts a refused delivery and logs it, one line a second at most
+// (a flood of drops must not become a flood of lines), saying how many
+// drops the line stands for.
 func (b *MemoryBus) drop(topic string, err error) {
 	b.dropped.Add(1)
 	now := time.Now
@@ -243,24 +237,15 @@ func (b *MemoryBus) drop(topic string, err error) {
 		now = b.now
 	}
 	t := now()
-	b.dropMu.Lock()
-	if b.drops == nil {
-		b.drops = make(map[string]*dropLog)
-	}
-	d := b.drops[topic]
-	if d == nil {
-		d = &dropLog{}
-		b.drops[topic] = d
-	}
-	d.unseen++
-	if !d.last.IsZero() && t.Sub(d.last) < time.Second {
-		b.dropMu.Unlock()
+	b.logMu.Lock()
+	b.unseen++
+	if !b.logged.IsZero() && t.Sub(b.logged) < time.Second {
+		b.logMu.Unlock()
 		return
 	}
-	n := d.unseen
-	d.last, d.unseen = t, 0
-	b.dropMu.Unlock()
-
+	n := b.unseen
+	b.logged, b.unseen = t, 0
+	b.logMu.Unlock()
 	log := b.Logger
 	if log == nil {
 		log = slog.Default()

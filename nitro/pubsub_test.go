@@ -192,9 +192,9 @@ func TestBusDropLogRateLimit(t *testing.T) {
 		times   int
 	}{
 		{0, "a", 5},                        // logs dropped=1, holds 4
-		{0, "b", 1},                        // another topic logs on its own
-		{500 * time.Millisecond, "a", 1},   // held: 5
-		{500 * time.Millisecond, "a", 1},   // a second since the line: dropped=6
+		{0, "b", 1},                        // held: 5
+		{500 * time.Millisecond, "a", 1},   // held: 6
+		{500 * time.Millisecond, "b", 1},   // a second since the line: dropped=7
 		{100 * time.Millisecond, "a", 100}, // held
 	}
 	for _, s := range steps {
@@ -206,8 +206,7 @@ func TestBusDropLogRateLimit(t *testing.T) {
 	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
 	want := []string{
 		`level=WARN msg="nitro: subscriber dropped messages" topic=a err="nitro: subscriber too far behind" dropped=1`,
-		`level=WARN msg="nitro: subscriber dropped messages" topic=b err="nitro: subscriber too far behind" dropped=1`,
-		`level=WARN msg="nitro: subscriber dropped messages" topic=a err="nitro: subscriber too far behind" dropped=6`,
+		`level=WARN msg="nitro: subscriber dropped messages" topic=b err="nitro: subscriber too far behind" dropped=7`,
 	}
 	if strings.Join(lines, "\n") != strings.Join(want, "\n") {
 		t.Errorf("log =\n%s\nwant\n%s", buf.String(), strings.Join(want, "\n"))

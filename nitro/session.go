@@ -1,7 +1,6 @@
 package nitro
 
 import (
-	"context"
 	"sync"
 	"time"
 )
@@ -37,8 +36,8 @@ const storeShards = 32
 // copied after first use.
 //
 // Each session has one expiry, set to now + TTL by every Get and Set. An
-// expired session reads as empty; its memory is freed by Sweep, which Run
-// calls periodically.
+// expired session reads as empty; its memory is freed by Sweep, which the
+// Server calls every minute.
 type MemoryStore struct {
 	// TTL is how long a session lives after its last Get or Set.
 	// Zero means DefaultSessionTTL (900 s, as N2O).
@@ -174,23 +173,4 @@ func (s *MemoryStore) Sweep() int {
 		sh.mu.Unlock()
 	}
 	return n
-}
-
-// Run calls Sweep every interval until ctx is done, as N2O's /timer
-// process does. An interval <= 0 means one minute (N2O's default timer).
-// A Server sweeps its default MemoryStore itself.
-func (s *MemoryStore) Run(ctx context.Context, period time.Duration) {
-	if period <= 0 {
-		period = time.Minute
-	}
-	t := time.NewTicker(period)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			s.Sweep()
-		}
-	}
 }

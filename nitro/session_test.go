@@ -1,7 +1,6 @@
 package nitro
 
 import (
-	"context"
 	"fmt"
 	"sync"
 	"testing"
@@ -154,32 +153,6 @@ func TestSessionSweep(t *testing.T) {
 	}
 	if n := sessionCount(s); n != 50 {
 		t.Errorf("sessions left = %d, want 50", n)
-	}
-}
-
-func TestSessionRun(t *testing.T) {
-	clk := newManualClock()
-	s := &MemoryStore{TTL: time.Minute, Now: clk.Now}
-	s.Set("sid", "k", 1)
-	clk.Advance(time.Hour)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() {
-		s.Run(ctx, time.Millisecond)
-		close(done)
-	}()
-	deadline := time.Now().Add(5 * time.Second)
-	for sessionCount(s) != 0 {
-		if time.Now().After(deadline) {
-			t.Fatal("Run did not sweep the expired session")
-		}
-		time.Sleep(time.Millisecond)
-	}
-	cancel()
-	select {
-	case <-done:
-	case <-time.After(5 * time.Second):
-		t.Fatal("Run did not return after cancel")
 	}
 }
 
