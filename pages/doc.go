@@ -60,6 +60,16 @@
 // Elements are built with the typed value (Postback: Login{}), or with a
 // bare atom for a record without fields (Postback: bert.Atom("login")).
 //
+// # Sockets and uploads
+//
+// The sockets are nitro/ws's, with its defaults; set App.Sockets to
+// configure them (origins, limits, timeouts):
+//
+//	app.Sockets = ws.New(srv, ws.Config{Origins: []string{"https://example.com"}})
+//
+// A page takes uploads if the server's chain has the upload protocol
+// (nitro/ftp) and the page says yes (ftp.Gate's AcceptUploads).
+//
 // # Validation
 //
 // Rules declared on input elements (elements.Rule) are checked by the
