@@ -70,9 +70,6 @@ var allowed = map[string][]string{
 	".":                    {}, // this file: test imports only
 }
 
-// recut: temporary exceptions to allowed (and to neverReach). None now.
-var recut = map[string][]string{}
-
 // testAllowed: what a package's tests (in-package and external) may import
 // besides what the package itself may, and the package itself.
 var testAllowed = map[string][]string{
@@ -108,8 +105,7 @@ var reachOnly = []struct {
 	{module + "/samples/", []string{"samples/chat"}},
 }
 
-// neverReach: what a package must not link however indirectly. A direct
-// exception in recut suspends the matching entry.
+// neverReach: what a package must not link however indirectly.
 var neverReach = map[string][]string{
 	"nitro/bert": {"github.com/", "golang.org/x/", module + "/"},
 	"nitro":      {gorilla, chi, templ, esbuild, module + "/actions", module + "/elements", module + "/pages"},
@@ -133,12 +129,12 @@ type pkg struct {
 	Deps                               []string
 }
 
-// rules returns allowed with the recut exceptions, and what each package's
+// rules returns allowed, and what each package's
 // tests may import: the same, the package itself, and testAllowed.
 func rules() (imports, tests map[string][]string) {
 	imports, tests = map[string][]string{}, map[string][]string{}
 	for name, allow := range allowed {
-		imports[name] = with(allow, recut[name]...)
+		imports[name] = allow
 		tests[name] = with(with(imports[name], testAllowed[name]...), name)
 	}
 	return imports, tests
@@ -228,7 +224,7 @@ func TestDependencyRules(t *testing.T) {
 			}
 		}
 		for _, ban := range neverReach[name] {
-			if dep, ok := first(p.Deps, ban); ok && !slices.Contains(recut[name], ban) {
+			if dep, ok := first(p.Deps, ban); ok {
 				t.Errorf("%s links %s, however indirectly: it must not", name, dep)
 			}
 		}

@@ -108,6 +108,7 @@ func run(addr, data string) error {
 	hs := &http.Server{Addr: addr, Handler: app.Handler, ReadHeaderTimeout: 10 * time.Second}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	go app.Server.Run(ctx) // the server's clock and sweepers, until shutdown
 	errc := make(chan error, 1)
 	go func() { errc <- hs.ListenAndServe() }()
 	slog.Info("chat: serving", "url", "http://"+addr+"/", "data", data)
