@@ -2,6 +2,7 @@ package nitro_test
 
 import (
 	"fmt"
+	"net/http/httptest"
 
 	"github.com/nitrogo/framework/actions"
 	"github.com/nitrogo/framework/nitro"
@@ -92,4 +93,26 @@ func ExampleContext_Broadcast() {
 	_ = room
 	fmt.Println(nitro.ErrBroadcastPostback != nil)
 	// Output: true
+}
+
+// A value of a package's own on each page's Context, typed.
+func ExampleLocal() {
+	k, _ := nitro.GenerateKey(1)
+	ring, _ := nitro.NewKeyRing(k)
+	srv, err := nitro.New(nitro.Config{Keys: ring})
+	if err != nil {
+		panic(err)
+	}
+	type cart struct{ items []string }
+	carts := nitro.NewLocal[*cart]("shop.cart")
+
+	cx := srv.NewContext(httptest.NewRequest("GET", "/shop", nil), "sid", "/shop", nil)
+	_, ok := carts.Get(cx)
+	fmt.Println(ok)
+	carts.Set(cx, &cart{items: []string{"tea"}})
+	c, ok := carts.Get(cx)
+	fmt.Println(c.items, ok, carts)
+	// Output:
+	// false
+	// [tea] true shop.cart
 }

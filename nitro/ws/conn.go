@@ -16,22 +16,18 @@ import (
 // goroutine reads messages with gorilla and hands them to the loop; all
 // writing goes through its writer.
 type conn struct {
+	w      writer // gorilla's net.Conn: one allocation with the rest
 	e      *Endpoint
 	ws     *websocket.Conn
-	w      *writer
 	c      *nitro.Conn
 	header string // the request's headers, for Peer (see peerHeader)
 	ping   *time.Timer
 
-	readDeadline time.Time // reader goroutine only
-	batch        *[]byte   // frames queued and not yet flushed; the loop's worker only
+	readDeadline int64   // Unix nanoseconds; reader goroutine only
+	batch        *[]byte // frames queued and not yet flushed; the loop's worker only
 }
 
 var _ nitro.Transport = (*conn)(nil)
-
-func newConn(e *Endpoint, ws *websocket.Conn, w *writer, header string) *conn {
-	return &conn{e: e, ws: ws, w: w, header: header}
-}
 
 // start sets the connection's limits and handlers. gorilla's own ping and
 // close handlers would write through gorilla; these write through the
@@ -59,9 +55,9 @@ func (t *conn) start() {
 // touch moves the read deadline on: the peer is alive. Moving a deadline
 // costs a timer update, so it moves once half its timeout has passed.
 func (t *conn) touch() {
-	if now := time.Now(); t.readDeadline.Sub(now) < t.e.readTimeout/2 {
-		t.readDeadline = now.Add(t.e.readTimeout)
-		t.ws.SetReadDeadline(t.readDeadline)
+	if now := time.Now().UnixNano(); t.readDeadline-now < int64(t.e.readTimeout/2) {
+		t.readDeadline = now + int64(t.e.readTimeout)
+		t.ws.SetReadDeadline(time.Unix(0, t.readDeadline))
 	}
 }
 
@@ -151,25 +147,54 @@ var handshake = map[string]bool{"Upgrade": true, "Connection": true, "Sec-Websoc
 
 // peerHeader keeps the request's headers but the handshake's as one
 // string, in the wire's form: an idle connection then holds one
-// allocation for them, rather than a map; Peer parses it when asked.
+// allocation of the exact size for them, rather than a map; Peer parses
+// it when asked. The session cookie is left out: the Context has the
+// token (Context.Token).
 func peerHeader(h http.Header) string {
-	var b strings.Builder
-	for k, vs := range h {
-		if handshake[k] {
-			continue
-		}
-		for _, v := range vs {
-			b.WriteString(k)
-			b.WriteString(": ")
-			b.WriteString(strings.Map(noNewline, v))
-			b.WriteString("\r\n")
+	n := 0
+	each := func(fn func(k, v string)) {
+		for k, vs := range h {
+			if handshake[k] {
+				continue
+			}
+			for _, v := range vs {
+				if k == "Cookie" {
+					if v = withoutToken(v); v == "" {
+						continue
+					}
+				}
+				fn(k, v)
+			}
 		}
 	}
-	if b.Len() == 0 {
+	each(func(k, v string) { n += len(k) + len(v) + 4 })
+	if n == 0 {
 		return ""
 	}
+	var b strings.Builder
+	b.Grow(n + 2)
+	each(func(k, v string) {
+		b.WriteString(k)
+		b.WriteString(": ")
+		b.WriteString(strings.Map(noNewline, v))
+		b.WriteString("\r\n")
+	})
 	b.WriteString("\r\n")
 	return b.String()
+}
+
+// withoutToken returns a Cookie header without its X-Auth-Token.
+func withoutToken(cookie string) string {
+	if !strings.Contains(cookie, "X-Auth-Token=") {
+		return cookie
+	}
+	var kept []string
+	for _, c := range strings.Split(cookie, ";") {
+		if !strings.HasPrefix(strings.TrimSpace(c), "X-Auth-Token=") {
+			kept = append(kept, strings.TrimSpace(c))
+		}
+	}
+	return strings.Join(kept, "; ")
 }
 
 func noNewline(r rune) rune {

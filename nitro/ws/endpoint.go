@@ -110,7 +110,8 @@ func (e *Endpoint) Serve(w http.ResponseWriter, r *http.Request, page nitro.Page
 	if ck, err := r.Cookie("X-Auth-Token"); err == nil {
 		token = ck.Value
 	}
-	t := newConn(e, ws, hj.w, peerHeader(r.Header))
+	t := hj.t
+	t.e, t.ws, t.header = e, ws, peerHeader(r.Header)
 	c, err := e.srv.Open(t, page, path, r.URL.RawQuery, token)
 	if err != nil {
 		ws.Close()
@@ -127,7 +128,7 @@ func (e *Endpoint) Serve(w http.ResponseWriter, r *http.Request, page nitro.Page
 type hijacker struct {
 	http.ResponseWriter
 	e *Endpoint
-	w *writer
+	t *conn
 }
 
 func (h *hijacker) Hijack() (net.Conn, *bufio.ReadWriter, error) {
@@ -135,8 +136,9 @@ func (h *hijacker) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	h.w = newWriter(nc, h.e.writeLimit)
-	return h.w, brw, nil
+	h.t = &conn{}
+	h.t.w.init(nc, h.e.writeLimit)
+	return &h.t.w, brw, nil
 }
 
 // checkOrigin allows the page's own origin and the configured ones. A

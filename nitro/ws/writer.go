@@ -26,16 +26,15 @@ type writer struct {
 
 	mu       sync.Mutex // guards what follows: held while writing
 	out      *[]byte    // from bufPool while bytes wait; nil otherwise
-	deadline time.Time  // the write deadline set on the socket
+	deadline int64      // the write deadline set on the socket, Unix nanoseconds
 	err      error      // the first write error: the socket is dead
 }
 
-func newWriter(nc net.Conn, timeout time.Duration) *writer {
-	w := &writer{Conn: nc, timeout: timeout}
+func (w *writer) init(nc net.Conn, timeout time.Duration) {
+	w.Conn, w.timeout = nc, timeout
 	if sc, ok := nc.(syscall.Conn); ok {
 		w.rc, _ = sc.SyscallConn()
 	}
-	return w
 }
 
 var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}
@@ -86,11 +85,11 @@ func (w *writer) writeOut() error {
 	if w.out == nil {
 		return nil
 	}
-	if now := time.Now(); w.deadline.Sub(now) < w.timeout/2 {
+	if now := time.Now().UnixNano(); w.deadline-now < int64(w.timeout/2) {
 		// Moving a deadline costs a timer update: only once half of it
 		// has passed.
-		w.deadline = now.Add(w.timeout)
-		w.Conn.SetWriteDeadline(w.deadline)
+		w.deadline = now + int64(w.timeout)
+		w.Conn.SetWriteDeadline(time.Unix(0, w.deadline))
 	}
 	_, err := w.Conn.Write(*w.out)
 	release(&w.out)
@@ -144,8 +143,8 @@ func (w *writer) closeFrame(payload []byte) {
 	w.Conn.SetWriteDeadline(time.Now().Add(time.Second))
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	w.deadline = time.Now().Add(time.Second)
-	w.Conn.SetWriteDeadline(w.deadline)
+	w.deadline = time.Now().Add(time.Second).UnixNano()
+	w.Conn.SetWriteDeadline(time.Unix(0, w.deadline))
 	if w.err == nil {
 		if w.out == nil {
 			w.out = bufPool.Get().(*[]byte)

@@ -53,7 +53,8 @@ func TestPeer(t *testing.T) {
 		}
 	})
 	srv := nitrotest.NewServer(t, nitro.Config{}, map[string]nitro.Page{"/": page})
-	c := srv.Dial("/", nitrotest.WithHeader("Accept-Language", "fr"), nitrotest.WithHeader("X-Forwarded-For", "10.1.2.3"))
+	c := srv.Dial("/", nitrotest.WithHeader("Accept-Language", "fr"), nitrotest.WithHeader("X-Forwarded-For", "10.1.2.3"),
+		nitrotest.WithHeader("Cookie", "theme=dark; X-Auth-Token=secret; lang=fr"))
 	c.Init()
 	p := <-got
 	if !strings.HasPrefix(p.Addr, "127.0.0.1:") {
@@ -64,6 +65,9 @@ func TestPeer(t *testing.T) {
 	}
 	if p.Header.Get("Sec-Websocket-Key") != "" || p.Header.Get("Upgrade") != "" {
 		t.Errorf("Header = %v: the handshake's headers should be left out", p.Header)
+	}
+	if got := p.Header.Get("Cookie"); got != "theme=dark; lang=fr" {
+		t.Errorf("Cookie = %q, want the other cookies without the session token", got)
 	}
 }
 
