@@ -75,7 +75,7 @@ var allowed = map[string][]string{
 var testAllowed = map[string][]string{
 	".":             {"std"},
 	"nitro":         {"nitro/nitrotest", "nitro/ws", "nitro/format", "nitro/keys", gorilla, "actions"}, // examples show nitro with actions
-	"nitro/ws":      {"nitro/nitrotest"},
+	"nitro/ws":      {"nitro/nitrotest", "nitro/keys"},
 	"nitro/ftp":     {"nitro/nitrotest"},
 	"nitro/proc":    {"nitro/nitrotest"},
 	"nitro/format":  {"nitro/nitrotest"},
