@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/nitrogo/framework/nitro/bert"
 )
@@ -34,7 +35,8 @@ type Conn struct {
 	onClose []func()
 	exited  chan struct{} // closed when the worker has ended after close
 
-	queued    int // bytes queued on the transport, not yet flushed; worker only
+	noInit    *time.Timer // closes a connection that sends no init; nil once it did
+	queued    int         // bytes queued on the transport, not yet flushed; worker only
 	closeOnce sync.Once
 	cancel    context.CancelFunc
 }
@@ -76,7 +78,35 @@ func (s *Server) Open(t Transport, page Page, path, rawQuery, token string) (*Co
 		cancel()
 		return nil, ErrClosed
 	}
+	if d := s.cfg.InitTimeout; d >= 0 {
+		if d == 0 {
+			d = 30 * time.Second
+		}
+		c.mu.Lock()
+		c.noInit = time.AfterFunc(d, c.initTimedOut)
+		c.mu.Unlock()
+	}
 	return c, nil
+}
+
+// inited stops the init timer: the connection said who it is.
+func (c *Conn) inited() {
+	c.mu.Lock()
+	if c.noInit != nil {
+		c.noInit.Stop()
+		c.noInit = nil
+	}
+	c.mu.Unlock()
+}
+
+func (c *Conn) initTimedOut() {
+	c.mu.Lock()
+	late := c.noInit != nil && !c.closed
+	c.mu.Unlock()
+	if late {
+		c.srv.log.Warn("nitro: closing a connection that sent no init", "path", c.cx.path, "peer", c.t.Peer().Addr)
+		c.shut(ClosePolicy, "no init")
+	}
 }
 
 // Receive hands the loop a message the transport read: a text or a
@@ -260,16 +290,15 @@ func (c *Conn) reply(r Reply) {
 	}
 }
 
-// encode appends t to b with f. A formatter that panics (bert.Append does
-// on an atom over 65535 bytes, which only a page's own code can build)
-// gives an error instead.
+// encode appends t to b with f. A formatter that panics gives an error,
+// as one that refuses t does.
 func encode(b []byte, f Formatter, t bert.Term) (out []byte, err error) {
 	defer func() {
 		if v := recover(); v != nil {
 			out, err = b, fmt.Errorf("nitro: the reply cannot be encoded: %v", v)
 		}
 	}()
-	return f.Format(b, t), nil
+	return f.Format(b, t)
 }
 
 // flush writes what is queued. Only the worker calls it. A transport that
@@ -320,6 +349,10 @@ func (c *Conn) Close(err error) {
 		c.inbox, c.head = nil, 0
 		topics, hooks := c.topics, c.onClose
 		c.onClose = nil
+		if c.noInit != nil {
+			c.noInit.Stop()
+			c.noInit = nil
+		}
 		var exited chan struct{}
 		if c.working {
 			exited = make(chan struct{})

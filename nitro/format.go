@@ -6,16 +6,23 @@ import "github.com/nitrogo/framework/nitro/bert"
 // connection has one, BERT unless changed (Context.SetFormatter); package
 // nitro/format has the others.
 type Formatter interface {
-	// Format appends the encoding of t to dst.
-	Format(dst []byte, t bert.Term) []byte
+	// Format appends the encoding of t to dst, or says why it cannot,
+	// leaving dst as it was.
+	Format(dst []byte, t bert.Term) ([]byte, error)
 }
 
 // FormatterFunc adapts a function to Formatter.
-type FormatterFunc func(dst []byte, t bert.Term) []byte
+type FormatterFunc func(dst []byte, t bert.Term) ([]byte, error)
 
 // Format calls f.
-func (f FormatterFunc) Format(dst []byte, t bert.Term) []byte { return f(dst, t) }
+func (f FormatterFunc) Format(dst []byte, t bert.Term) ([]byte, error) { return f(dst, t) }
 
 // BERT sends terms in Erlang's External Term Format, as N2O's browser
-// client expects.
-var BERT Formatter = FormatterFunc(bert.Append)
+// client expects. It refuses a term Erlang could not read (bert.Check):
+// NaN, an atom of over 255 characters, a map key twice.
+var BERT Formatter = FormatterFunc(func(dst []byte, t bert.Term) ([]byte, error) {
+	if err := bert.Check(t); err != nil {
+		return dst, err
+	}
+	return bert.Append(dst, t), nil
+})

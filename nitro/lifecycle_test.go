@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 
@@ -29,14 +30,17 @@ func (r *runner) Run(ctx context.Context) {
 // the sweepers and the chain's Runners, and stops them all on return.
 func TestNewStartsNothing(t *testing.T) {
 	r := &runner{started: make(chan struct{}), stopped: make(chan struct{})}
-	before := runtime.NumGoroutine()
 	srv, err := nitro.New(nitro.Config{Keys: nitrotest.NewKeyRing(t), Protocols: []nitro.Protocol{nitro.Heart, r}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(10 * time.Millisecond)
-	if after := runtime.NumGoroutine(); after != before {
-		t.Errorf("New started %d goroutines", after-before)
+	t0 := srv.Now()
+	time.Sleep(150 * time.Millisecond) // three ticks of a running clock
+	if n := serverGoroutines(); n != 0 {
+		t.Errorf("New started %d goroutines of the server's", n)
+	}
+	if !srv.Now().Equal(t0) {
+		t.Error("the clock ticks before the server runs")
 	}
 	select {
 	case <-r.started:
@@ -51,6 +55,10 @@ func TestNewStartsNothing(t *testing.T) {
 	case <-time.After(nitrotest.Timeout):
 		t.Fatal("Run did not start the Runner")
 	}
+	time.Sleep(150 * time.Millisecond)
+	if srv.Now().Equal(t0) {
+		t.Error("the clock does not tick while the server runs")
+	}
 	cancel()
 	if err := <-done; err != nil {
 		t.Errorf("Run: %v", err)
@@ -63,6 +71,17 @@ func TestNewStartsNothing(t *testing.T) {
 	if !srv.Closed() {
 		t.Error("the server is not closed after Run returned")
 	}
+	if n := serverGoroutines(); n != 0 {
+		t.Errorf("%d goroutines of the server's outlive Run", n)
+	}
+}
+
+// serverGoroutines counts the goroutines running the server's background
+// work.
+func serverGoroutines() int {
+	buf := make([]byte, 1<<20)
+	buf = buf[:runtime.Stack(buf, true)]
+	return strings.Count(string(buf), "nitro.(*Server).start")
 }
 
 // TestOneClock: Config.Now is the clock of tokens, sessions and the

@@ -59,6 +59,9 @@ func serveNitro(cx *Context, msg any) (Reply, bool) {
 // every connect and reconnect, so it must be idempotent: a valid token
 // keeps its session, and the page renders its current state.
 func (cx *Context) init(token string) Reply {
+	if cx.conn != nil {
+		cx.conn.inited()
+	}
 	sid, tok, _ := cx.srv.tokens.Authenticate(token)
 	cx.sid, cx.token = sid, tok
 	cx.Event(Init{})

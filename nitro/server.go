@@ -33,6 +33,11 @@ type Config struct {
 	// message, which could not get past what the peer has not read), and
 	// its page reconnects. Zero means 256.
 	SendQueue int
+	// InitTimeout closes a connection that has not sent init (the Nitro
+	// protocol's) by then, whatever else it sends, pongs included: a
+	// socket held open and idle costs memory. Zero means 30 s; negative
+	// means never, for chains without the Nitro protocol.
+	InitTimeout time.Duration
 	// TokenTTL is how long a session token lives unused. Zero means 24 h.
 	TokenTTL time.Duration
 	// PickleTTL is how long a postback stays valid after its page was

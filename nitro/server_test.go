@@ -3,6 +3,7 @@ package nitro_test
 import (
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"sync"
 	"testing"
@@ -335,19 +336,41 @@ func TestHandlerPanic(t *testing.T) {
 // TestUnencodableReply: a result the encoder refuses (an atom over 65535
 // bytes, which only the page's own code can build) is answered with the
 // safe error, and the connection lives on.
+// TestUnencodableReply: a reply Erlang could not read (NaN, an atom of
+// over 255 characters, a map key twice, an atom too long to encode at
+// all) is refused by the formatter; the client gets the safe error and
+// the connection lives on.
 func TestUnencodableReply(t *testing.T) {
-	page := nitro.PageFunc(func(cx *nitro.Context, ev any) {
-		if _, ok := ev.(nitro.Direct); ok {
-			cx.SetResult(bert.Atom(strings.Repeat("a", 70000)))
-		}
-	})
-	srv := mustServer(t, nitro.Config{}, map[string]nitro.Page{"/": page})
-	c := srv.Dial("/")
-	io := c.Direct(bert.Atom("x"))
-	if !io.Data.Equal(bert.Tuple(bert.Atom("error"), bert.BinString("server error"))) {
-		t.Errorf("reply data: got %v, want {error, <<\"server error\">>}", io.Data)
+	tests := []struct {
+		name   string
+		result bert.Term
+	}{
+		{"NaN", bert.Float(math.NaN())},
+		{"infinity in a tuple", bert.Tuple(bert.Atom("x"), bert.Float(math.Inf(-1)))},
+		{"atom of 256 characters", bert.Atom(strings.Repeat("a", 256))},
+		{"atom of 70,000 bytes", bert.Atom(strings.Repeat("a", 70000))},
+		{"atom not UTF-8", bert.Atom("\xff")},
+		{"map key twice", bert.Map(bert.Atom("k"), bert.Int(1), bert.Atom("k"), bert.Int(2))},
 	}
-	c.Ping()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			page := nitro.PageFunc(func(cx *nitro.Context, ev any) {
+				if _, ok := ev.(nitro.Direct); ok {
+					cx.SetResult(tt.result)
+				}
+			})
+			srv := mustServer(t, nitro.Config{}, map[string]nitro.Page{"/": page})
+			c := srv.Dial("/")
+			io := c.Direct(bert.Atom("x"))
+			if !io.Data.Equal(bert.Tuple(bert.Atom("error"), bert.BinString("server error"))) {
+				t.Errorf("reply data: got %v, want {error, <<\"server error\">>}", io.Data)
+			}
+			if srv.Stats().Panics != 1 {
+				t.Errorf("Panics = %d, want the refusal counted", srv.Stats().Panics)
+			}
+			c.Ping()
+		})
+	}
 }
 
 func TestExitEvent(t *testing.T) {

@@ -43,5 +43,6 @@ const (
 	CloseNow       = 0    // no word to the peer: it is not reading
 	CloseNormal    = 1000 // the peer said goodbye
 	CloseGoingAway = 1001 // the server is shutting down: reconnect elsewhere
+	ClosePolicy    = 1008 // the peer broke a rule (it sent no init in time)
 	CloseTooBig    = 1009 // a message over the read limit
 )

@@ -3,6 +3,7 @@ package pages_test
 import (
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -296,5 +297,23 @@ func TestUploadsOptIn(t *testing.T) {
 	c.Init()
 	if res := c.Upload("x.bin", []byte("data")); res.Done || res.Last.Reason != "this page takes no uploads" {
 		t.Errorf("a page without an upload gate took an upload: %+v", res.Last)
+	}
+}
+
+// TestSecurityHeaders: every first paint forbids framing, sniffing and
+// sending the page's address to other sites.
+func TestSecurityHeaders(t *testing.T) {
+	_, h := mustApp(t, nitro.Config{}, &demo{})
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, httptest.NewRequest("GET", "/demo", nil))
+	want := map[string]string{
+		"X-Frame-Options":        "DENY",
+		"X-Content-Type-Options": "nosniff",
+		"Referrer-Policy":        "same-origin",
+	}
+	for k, v := range want {
+		if got := w.Header().Get(k); got != v {
+			t.Errorf("%s = %q, want %q", k, got, v)
+		}
 	}
 }

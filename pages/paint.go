@@ -58,6 +58,11 @@ func (a *App) paint(w http.ResponseWriter, r *http.Request, path string, lp live
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Cache-Control", "no-store")
+	// No other site may frame the page (clickjacking), no browser may
+	// guess another type for it, and other sites do not learn its address.
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "same-origin")
 	w.Write(buf.Bytes())
 }
 

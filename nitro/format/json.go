@@ -1,6 +1,9 @@
 package format
 
 import (
+	"errors"
+	"fmt"
+	"math"
 	"strconv"
 	"unicode/utf8"
 
@@ -16,7 +19,46 @@ import (
 // integer beyond 53 bits its decimal text (tag 110), and [] is
 // {"t":106}. The frame is binary, as in N2O; its first byte '{' tells
 // it from BERT's 131.
-var JSON nitro.Formatter = nitro.FormatterFunc(appendJSON)
+// JSON has no NaN or infinity: a term holding one is refused.
+var JSON nitro.Formatter = nitro.FormatterFunc(func(dst []byte, t bert.Term) ([]byte, error) {
+	if err := finite(t); err != nil {
+		return dst, err
+	}
+	return appendJSON(dst, t), nil
+})
+
+// ErrNotFinite is what JSON says of a term holding NaN or an infinity.
+var ErrNotFinite = errors.New("format: JSON has no NaN or infinity")
+
+// finite refuses a term that holds NaN or an infinity.
+func finite(t bert.Term) error {
+	switch t.Kind() {
+	case bert.KindFloat:
+		if f, _ := t.Float(); math.IsNaN(f) || math.IsInf(f, 0) {
+			return fmt.Errorf("%w: %v", ErrNotFinite, f)
+		}
+	case bert.KindTuple, bert.KindList:
+		for _, e := range t.Elems() {
+			if err := finite(e); err != nil {
+				return err
+			}
+		}
+		if !t.IsProper() && t.Kind() == bert.KindList {
+			return finite(t.Tail())
+		}
+	case bert.KindMap:
+		for i := range t.Len() {
+			k, v := t.Pair(i)
+			if err := finite(k); err != nil {
+				return err
+			}
+			if err := finite(v); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
 
 func appendJSON(b []byte, t bert.Term) []byte {
 	switch t.Kind() {

@@ -143,3 +143,23 @@ func TestFrameLengths(t *testing.T) {
 		}
 	}
 }
+
+// TestInitTimeout: a socket that never sends init is closed (1008), even
+// though it answers the server's pings; one that does is left alone.
+func TestInitTimeout(t *testing.T) {
+	srv := nitrotest.NewServer(t, nitro.Config{InitTimeout: 300 * time.Millisecond},
+		map[string]nitro.Page{"/": nitro.PageFunc(func(*nitro.Context, any) {})},
+		nitrotest.WithWS(ws.Config{PingInterval: 50 * time.Millisecond}))
+	silent := srv.Dial("/")
+	polite := srv.Dial("/")
+	polite.Init()
+	start := time.Now()
+	if err := silent.Closed(nitrotest.Timeout); err == nil || !strings.Contains(err.Error(), "1008") {
+		t.Fatalf("the silent socket: closed with %v, want 1008", err)
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("closed after %v, want about 300ms", d)
+	}
+	time.Sleep(400 * time.Millisecond)
+	polite.Ping() // still served
+}
