@@ -68,7 +68,10 @@ func (s *Server) Open(t Transport, page Page, path, rawQuery, token string) (*Co
 	ctx, cancel := context.WithCancel(context.Background())
 	c.cancel = cancel
 	c.cx = Context{Context: ctx, srv: s, conn: c, path: path, rawQuery: rawQuery, page: page, formatter: BERT}
-	c.dec = bert.Decoder{MaxDepth: 64}
+	c.dec = bert.Decoder{MaxDepth: 64, MaxMemory: s.cfg.TermMemory}
+	if c.dec.MaxMemory <= 0 {
+		c.dec.MaxMemory = 4 << 20
+	}
 	if token != "" {
 		if sid, _, err := s.tokens.Verify(token); err == nil {
 			c.cx.sid, c.cx.token = sid, token

@@ -1,6 +1,7 @@
 package nitro_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"runtime"
@@ -185,4 +186,25 @@ func TestLocalAndProtocolAPI(t *testing.T) {
 	case <-time.After(nitrotest.Timeout):
 		t.Fatal("OnClose did not run")
 	}
+}
+
+// TestTermMemory: a frame whose term would take more memory than
+// Config.TermMemory once decoded is a bad frame; the connection lives on.
+func TestTermMemory(t *testing.T) {
+	srv := mustServer(t, nitro.Config{TermMemory: 1 << 20}, map[string]nitro.Page{"/": greeter})
+	c := srv.Dial("/")
+	c.Init()
+	// {direct, [[], [], ...]}: 200,000 empty lists, 200 KB of input, 4.8 MB decoded.
+	frame := []byte{131, 104, 2, 100, 0, 6, 'd', 'i', 'r', 'e', 'c', 't', 108, 0, 3, 13, 64}
+	frame = append(frame, bytes.Repeat([]byte{106}, 200000)...)
+	frame = append(frame, 106)
+	c.SendBinary(frame)
+	if io := c.NextIO(); !io.Data.Equal(bert.Tuple(bert.Atom("error"), bert.BinString("bad frame"))) {
+		got := io.Data.String()
+		t.Errorf("got %.60s..., want {error, bad frame}", got)
+	}
+	if got := srv.Stats().BadFrames; got != 1 {
+		t.Errorf("BadFrames = %d, want 1", got)
+	}
+	c.Ping()
 }

@@ -33,6 +33,11 @@ type Config struct {
 	// message, which could not get past what the peer has not read), and
 	// its page reconnects. Zero means 256.
 	SendQueue int
+	// TermMemory bounds the memory the term of one message may take once
+	// decoded (bert.Decoder.MaxMemory): a 1 MiB frame of empty lists
+	// would take 24 MiB. A frame over it is answered as a bad frame. Zero
+	// means 4 MiB.
+	TermMemory int
 	// InitTimeout closes a connection that has not sent init (the Nitro
 	// protocol's) by then, whatever else it sends, pongs included: a
 	// socket held open and idle costs memory. Zero means 30 s; negative

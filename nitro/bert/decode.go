@@ -8,6 +8,7 @@ import (
 	"math"
 	"strconv"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // The tags of the External Term Format that this codec reads.
@@ -56,7 +57,18 @@ type Decoder struct {
 	// MaxInflated bounds the inflated size of a compressed term (tag 80).
 	// Zero means 1 MiB; a negative value refuses compressed terms.
 	MaxInflated int
+	// MaxMemory bounds the memory a decoded term takes, in bytes: its
+	// terms (TermSize each; a byte of input can make one, so a list of
+	// empty lists takes 24 times its input) and a compressed term's
+	// inflated copy. The first pass counts them, so a term over the
+	// budget is refused before it is built. Zero means no bound but the
+	// input's.
+	MaxMemory int
 }
+
+// TermSize is the memory one decoded term takes, in bytes: what
+// Decoder.MaxMemory counts per term.
+const TermSize = int(unsafe.Sizeof(Term{}))
 
 // Decode decodes one whole frame: the version byte 131, then one term.
 // The result shares memory with data (see Term).
@@ -73,6 +85,13 @@ func (dc Decoder) Decode(data []byte) (Term, error) {
 		if err != nil {
 			return Term{}, err
 		}
+		if dc.MaxMemory > 0 {
+			dc.MaxMemory -= len(inflated)
+			if dc.MaxMemory <= 0 {
+				return Term{}, &DecodeError{Offset: 1, Tag: tagCompressed, Err: ErrMemory,
+					Detail: "inflated " + strconv.Itoa(len(inflated)) + " bytes"}
+			}
+		}
 		return dc.decodeTerm(inflated, 1)
 	}
 	return dc.decodeTerm(data, 1)
@@ -88,6 +107,10 @@ func (dc Decoder) decodeTerm(data []byte, start int) (Term, error) {
 	}
 	if d.pos != len(data) {
 		return Term{}, &DecodeError{Offset: d.pos, Err: ErrTrailing, Detail: strconv.Itoa(len(data)-d.pos) + " bytes left"}
+	}
+	if dc.MaxMemory > 0 && d.count > dc.MaxMemory/TermSize {
+		return Term{}, &DecodeError{Offset: start, Err: ErrMemory,
+			Detail: strconv.Itoa(d.count) + " terms take " + strconv.Itoa(d.count*TermSize) + " bytes, over " + strconv.Itoa(dc.MaxMemory)}
 	}
 	if d.count > 0 {
 		d.slab = make([]Term, d.count)

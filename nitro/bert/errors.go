@@ -14,6 +14,7 @@ var (
 	ErrInvalid    = errors.New("bert: invalid term")
 	ErrTrailing   = errors.New("bert: bytes after the term")
 	ErrCompressed = errors.New("bert: compressed term refused")
+	ErrMemory     = errors.New("bert: term over the memory budget")
 )
 
 // A DecodeError says where in the input decoding failed and why.
