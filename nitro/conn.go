@@ -29,7 +29,9 @@ type Conn struct {
 	mu      sync.Mutex // guards what follows
 	inbox   []inbound  // inbox[head:] wait for the chain
 	head    int
-	working bool // a worker runs, or a publisher writes (writeNow)
+	inBytes int           // bytes of the peer's messages in the inbox
+	space   chan struct{} // closed when inBytes falls; made by a waiting reader
+	working bool          // a worker runs, or a publisher writes (writeNow)
 	closed  bool
 	topics  []string
 	onClose []func()
@@ -113,14 +115,51 @@ func (c *Conn) initTimedOut() {
 }
 
 // Receive hands the loop a message the transport read: a text or a
-// binary frame, which the loop keeps. It never blocks: a connection with
+// binary frame, which the loop keeps. It waits while the connection's
+// unhandled bytes are over InboxBytes, or the server's over InboundBytes
+// (back-pressure: the reader reads no more meanwhile); a connection with
 // SendQueue messages waiting is too far behind, and is closed.
 func (c *Conn) Receive(text bool, data []byte) error {
 	kind := uint8(inBinary)
 	if text {
 		kind = inText
 	}
-	return c.enqueue(inbound{kind: kind, data: data})
+	n := len(data) + inboundOverhead
+	c.mu.Lock()
+	for c.inBytes > 0 && c.inBytes+n > c.srv.inboxBytes() && !c.closed {
+		if c.space == nil {
+			c.space = make(chan struct{})
+		}
+		space := c.space
+		c.mu.Unlock()
+		<-space
+		c.mu.Lock()
+	}
+	c.inBytes += n
+	c.mu.Unlock()
+	c.srv.inbound.take(int64(n), c.srv.stop)
+	if err := c.enqueue(inbound{kind: kind, data: data}); err != nil {
+		c.handled(n)
+		return err
+	}
+	return nil
+}
+
+// inboundOverhead is what a message costs besides its bytes: its slot
+// and the reader's buffer for it.
+const inboundOverhead = 64
+
+// handled gives back the budget of a peer's message of n bytes that is
+// handled or dropped, and wakes a reader waiting for room.
+func (c *Conn) handled(n int) {
+	c.mu.Lock()
+	c.inBytes -= n
+	if c.space != nil {
+		close(c.space)
+		c.space = nil
+	}
+	c.mu.Unlock()
+	c.srv.inbound.give(int64(n))
 }
 
 // Deliver queues a publication for the page: the connection is the
@@ -225,6 +264,9 @@ func (c *Conn) work() {
 			c.flush()
 		}
 		c.handle(msg)
+		if msg.kind == inBinary || msg.kind == inText {
+			c.handled(len(msg.data) + inboundOverhead)
+		}
 		if c.queued >= maxBatch {
 			c.flush()
 		}
@@ -349,7 +391,18 @@ func (c *Conn) Close(err error) {
 	c.closeOnce.Do(func() {
 		c.mu.Lock()
 		c.closed = true
+		var dropped int
+		for _, m := range c.inbox[c.head:] {
+			if m.kind == inBinary || m.kind == inText {
+				dropped += len(m.data) + inboundOverhead
+			}
+		}
 		c.inbox, c.head = nil, 0
+		c.inBytes -= dropped
+		if c.space != nil {
+			close(c.space)
+			c.space = nil
+		}
 		topics, hooks := c.topics, c.onClose
 		c.onClose = nil
 		if c.noInit != nil {
@@ -362,6 +415,7 @@ func (c *Conn) Close(err error) {
 			c.exited = exited
 		}
 		c.mu.Unlock()
+		c.srv.inbound.give(int64(dropped))
 		c.t.Close(CloseNow, "")
 		for _, t := range topics {
 			c.srv.bus.Unsubscribe(t, c)

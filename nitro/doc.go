@@ -42,9 +42,11 @@
 // each to Conn.Receive, and the loop writes replies through the
 // Transport it was opened with (Server.Open). The contract, both ways:
 //
-//   - Receive and Deliver never block. A connection with SendQueue
-//     messages waiting is closed as too far behind (Transport.Close with
-//     CloseNow); its client reconnects.
+//   - Deliver never blocks. Receive waits while the connection's unhandled
+//     bytes are over InboxBytes, or the server's over InboundBytes:
+//     back-pressure, the reader reads no more meanwhile. A connection with
+//     SendQueue messages waiting is closed as too far behind
+//     (Transport.Close with CloseNow); its client reconnects.
 //   - The loop calls Queue and Flush from one goroutine at a time: the
 //     connection's worker, or a publisher writing a broadcast to an idle
 //     connection with Flush(false), which must not block. Never after

@@ -33,6 +33,14 @@ type Config struct {
 	// message, which could not get past what the peer has not read), and
 	// its page reconnects. Zero means 256.
 	SendQueue int
+	// InboxBytes bounds the bytes a connection has read and not yet
+	// handled: past it, its transport's reader waits (back-pressure). A
+	// single message always fits. Zero means 1 MiB.
+	InboxBytes int
+	// InboundBytes bounds the same over all connections: past it, every
+	// reader waits until the workers catch up, so hostile peers cannot
+	// make memory grow. Zero means 64 MiB.
+	InboundBytes int64
 	// TermMemory bounds the memory the term of one message may take once
 	// decoded (bert.Decoder.MaxMemory): a 1 MiB frame of empty lists
 	// would take 24 MiB. A frame over it is answered as a bad frame. Zero
@@ -71,6 +79,7 @@ type Server struct {
 	bus      Bus
 	log      *slog.Logger
 	workers  workers
+	inbound  inboundBudget
 
 	// Cache is a TTL cache shared by the server's pages (N2O's n2o:cache).
 	Cache *Cache[string, any]
@@ -107,6 +116,9 @@ func New(cfg Config) (*Server, error) {
 	s := &Server{cfg: cfg, keys: cfg.Keys, sessions: cfg.Sessions, bus: cfg.Bus, chain: cfg.Protocols,
 		conns: map[*Conn]struct{}{}, stop: make(chan struct{})}
 	s.workers.queue = make(chan *Conn)
+	if s.inbound.limit = cfg.InboundBytes; s.inbound.limit <= 0 {
+		s.inbound.limit = 64 << 20
+	}
 	s.clock.Store(time.Now().UnixNano())
 	s.log = s.Logger("nitro")
 	if s.keys == nil {
@@ -204,6 +216,13 @@ func (s *Server) start() {
 
 // workerSweep is how long a worker may stay idle before it ends.
 const workerSweep = 10 * time.Second
+
+func (s *Server) inboxBytes() int {
+	if s.cfg.InboxBytes > 0 {
+		return s.cfg.InboxBytes
+	}
+	return 1 << 20
+}
 
 func (s *Server) sendQueue() int {
 	if s.cfg.SendQueue > 0 {
