@@ -112,6 +112,7 @@ func (a *App) Mount(r chi.Router, path string, p Page) {
 	a.mountStatic(r)
 	h := a.Handler(p)
 	r.Method(http.MethodGet, path, h)
+	r.Method(http.MethodHead, path, h) // a HEAD is a GET without the body, as Handler serves it
 	r.Method(http.MethodGet, "/ws"+path, h)
 }
 

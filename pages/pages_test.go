@@ -316,4 +316,9 @@ func TestSecurityHeaders(t *testing.T) {
 			t.Errorf("%s = %q, want %q", k, got, v)
 		}
 	}
+	head := httptest.NewRecorder()
+	h.ServeHTTP(head, httptest.NewRequest("HEAD", "/demo", nil))
+	if head.Code != 200 || head.Header().Get("X-Frame-Options") != "DENY" {
+		t.Errorf("HEAD on a mounted page: %d, headers %v; want 200 and the same headers", head.Code, head.Header())
+	}
 }
