@@ -271,3 +271,13 @@ func TestUploadsOnlyInTheRoom(t *testing.T) {
 		t.Errorf("a logged-in user's upload failed: %+v", res.Last)
 	}
 }
+
+// TestHTTPServerTimeouts: the sample's HTTP server bounds the time a
+// client may take over its headers and its request, and may keep a
+// connection idle (net/http, without them, waits for ever).
+func TestHTTPServerTimeouts(t *testing.T) {
+	hs := httpServer("", http.NotFoundHandler())
+	if hs.ReadHeaderTimeout <= 0 || hs.ReadTimeout <= 0 || hs.IdleTimeout <= 0 {
+		t.Errorf("timeouts: header %v, read %v, idle %v; want all set", hs.ReadHeaderTimeout, hs.ReadTimeout, hs.IdleTimeout)
+	}
+}

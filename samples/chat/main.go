@@ -99,13 +99,25 @@ func writeHeapProfile(path string) {
 	}
 }
 
+// httpServer is the sample's HTTP server, with timeouts, so that a client
+// that sends nothing, or sends slowly, or keeps a connection idle, cannot
+// hold one for ever. They bound a request, not a page's socket: once it
+// is upgraded, the socket has deadlines of its own (nitro/ws).
+func httpServer(addr string, h http.Handler) *http.Server {
+	return &http.Server{Addr: addr, Handler: h,
+		ReadHeaderTimeout: 10 * time.Second, // the request line and headers
+		ReadTimeout:       30 * time.Second, // the whole request (a socket, once upgraded, has its own deadlines)
+		IdleTimeout:       2 * time.Minute,  // a keep-alive connection between requests
+	}
+}
+
 func run(addr, data string) error {
 	app, err := newApp(data)
 	if err != nil {
 		return err
 	}
 	defer app.Close()
-	hs := &http.Server{Addr: addr, Handler: app.Handler, ReadHeaderTimeout: 10 * time.Second}
+	hs := httpServer(addr, app.Handler)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	go app.Server.Run(ctx) // the server's clock and sweepers, until shutdown
