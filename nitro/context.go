@@ -251,7 +251,30 @@ func (cx *Context) SetSession(key string, value any) {
 	}
 }
 
-// ClearSession drops every value of the session (a logout).
+// RotateSession ends the page's session and starts a new one, with a new
+// id and token, and drops the old one's values. On a connection the
+// client gets the new token at once (an {io, <<>>, {'Token', T}} ahead of
+// the reply), and the page's pickles of before no longer open.
+//
+// It is the rule for login and logout. At login, call it before putting
+// the user in the session: a token known before (one an attacker planted
+// in the browser: session fixation) then never acts as the user. At
+// logout, call it instead of ClearSession: the token and the pickles of
+// before act as nobody, not as the next user of that browser.
+func (cx *Context) RotateSession() {
+	if cx.sid != "" {
+		cx.srv.sessions.Clear(cx.sid)
+	}
+	cx.sid = NewSID()
+	cx.token = cx.srv.tokens.Issue(cx.sid)
+	if cx.conn != nil {
+		cx.Flush() // what the page queued before goes out first
+		cx.conn.reply(cx.ioOf(nil, bert.Tuple(atomToken, bert.BinString(cx.token))))
+	}
+}
+
+// ClearSession drops every value of the session, keeping its id: use
+// RotateSession for a logout.
 func (cx *Context) ClearSession() {
 	if cx.sid != "" {
 		cx.srv.sessions.Clear(cx.sid)

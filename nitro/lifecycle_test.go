@@ -208,3 +208,72 @@ func TestTermMemory(t *testing.T) {
 	}
 	c.Ping()
 }
+
+// TestRotateSession: login and logout rotate the session. The token held
+// before login never acts as the user; after logout neither the token nor
+// the pickles of before act as anyone.
+func TestRotateSession(t *testing.T) {
+	page := nitro.PageFunc(func(cx *nitro.Context, ev any) {
+		switch e := ev.(type) {
+		case nitro.Init:
+			wire(cx, "login", bert.Atom("login"))
+		case nitro.Postback:
+			switch {
+			case e.Msg.IsAtom("login"):
+				cx.RotateSession()
+				cx.SetSession("user", "joe")
+				wire(cx, "logout", bert.Atom("logout"))
+			case e.Msg.IsAtom("logout"):
+				cx.RotateSession()
+				wire(cx, "login", bert.Atom("login"))
+			}
+		}
+	})
+	srv := mustServer(t, nitro.Config{}, map[string]nitro.Page{"/": page})
+	user := func(token string) any {
+		sid, _, fresh := srv.Authenticate(token)
+		if fresh {
+			return "no session"
+		}
+		u, _ := srv.Sessions().Get(sid, "user")
+		return u
+	}
+	c := srv.Dial("/")
+	c.Init()
+	before := c.Token()
+	loginPickle, _ := c.Pickle("login")
+
+	if io := c.Click("login"); io.JS != "" || io.Data.At(0).Atom() != "Token" {
+		t.Fatalf("login: first got %v, want the new token alone", io)
+	}
+	c.NextIO() // the postback's reply, which wires logout
+	during := c.Token()
+	if during == before {
+		t.Fatal("login kept the token")
+	}
+	c.Ping()
+	if got := user(during); got != "joe" {
+		t.Errorf("the new token's user: %v, want joe", got)
+	}
+	if got := user(before); got == "joe" {
+		t.Error("the token held before login acts as the user")
+	}
+	c.Postback("login", loginPickle) // a pickle of before login
+	if io := c.NextIO(); !io.Data.Equal(bert.Tuple(bert.Atom("error"), bert.BinString("EV expected"))) {
+		t.Errorf("a pickle of before login: got %v, want {error, EV expected}", io.Data)
+	}
+
+	c.Click("logout")
+	c.NextIO()
+	after := c.Token()
+	c.Ping()
+	if after == during || after == before {
+		t.Fatal("logout kept a token")
+	}
+	if got := user(during); got == "joe" {
+		t.Error("the token of before logout still acts as the user")
+	}
+	if got := user(after); got == "joe" {
+		t.Error("the token after logout acts as the user")
+	}
+}

@@ -247,6 +247,9 @@ func (c *client) readIO() ([]byte, bert.Term, error) {
 		if t.Is("io", 3) {
 			js := t.At(1).Bytes()
 			c.scrape(js)
+			if d := t.At(2); d.Is("Token", 2) || d.Is("Auth", 2) {
+				c.token = d.At(1).Text() // kept, as the browser's client keeps it
+			}
 			return js, t.At(2), nil
 		}
 	}

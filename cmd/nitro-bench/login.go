@@ -52,10 +52,14 @@ func (b *browser) enter(login *url.URL, user, room string) (*client, error) {
 	}
 	// The io that answers the click sends the browser to the room, or
 	// says why not (an alert, a field marked invalid).
+	// A login that rotates the session sends the new token first, in an
+	// io of its own.
 	lc.ws.SetReadDeadline(time.Now().Add(lc.timeout))
-	js, _, err := lc.readIO()
-	if err != nil {
-		return nil, fmt.Errorf("login: waiting for the reply: %w", err)
+	var js []byte
+	for len(js) == 0 {
+		if js, _, err = lc.readIO(); err != nil {
+			return nil, fmt.Errorf("login: waiting for the reply: %w", err)
+		}
 	}
 	to := redirect(js)
 	if to == "" {

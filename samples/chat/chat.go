@@ -168,9 +168,10 @@ func (p *Room) Event(cx *nitro.Context, ev any) {
 // chat posts what the user typed in the message box.
 func (p *Room) chat(cx *nitro.Context, _ Chat) { p.say(cx, cx.QText("message")) }
 
-// logout ends the session and sends the browser to the login page.
+// logout ends the session and sends the browser to the login page. The
+// session rotates: its token and pickles of before act as nobody.
 func (p *Room) logout(cx *nitro.Context, _ Logout) {
-	cx.ClearSession()
+	cx.RotateSession()
 	actions.Redirect(cx, p.LoginPath)
 }
 

@@ -99,6 +99,7 @@ func (p *Page) login(cx *nitro.Context, _ Login) {
 	if room == "" {
 		room = DefaultRoom
 	}
+	cx.RotateSession() // a new session for who logs in: a token from before never acts as them
 	cx.SetSession(UserKey, user)
 	cx.SetSession(RoomKey, room)
 	actions.Redirect(cx, p.RoomPath+"?room="+url.QueryEscape(room))
