@@ -31,10 +31,11 @@ const (
 	bbolt    = "go.etcd.io/bbolt"
 	chromedp = "github.com/chromedp/chromedp"
 	cdproto  = "github.com/chromedp/cdproto"
+	xtime    = "golang.org/x/time"
 )
 
 // framework: the packages an app (a sample, the benchmark) may build on.
-var framework = []string{"nitro/bert", "nitro", "nitro/ws", "nitro/ftp", "nitro/proc", "nitro/format", "nitro/logs", "nitro/keys",
+var framework = []string{"nitro/bert", "nitro", "nitro/ws", "nitro/ftp", "nitro/proc", "nitro/format", "nitro/logs", "nitro/keys", "nitro/limit",
 	"nitro/tcp", "nitro/mqtt", "nitro/kvs", "nitro/natsbus", "actions", "elements", "pages", "static"}
 
 // allowed is the dependency policy: each package and everything its non-test
@@ -50,6 +51,7 @@ var allowed = map[string][]string{
 	"nitro/format":  {"std", "nitro", "nitro/bert"},
 	"nitro/logs":    {"std"},
 	"nitro/keys":    {"std", "nitro"},
+	"nitro/limit":   {"std", xtime},
 	"nitro/tcp":     {"std", "nitro", "nitro/bert"},
 	"nitro/mqtt":    {"std", "nitro", "nitro/bert", nats},
 	"nitro/kvs":     {"std", "nitro", "nitro/bert", nats},
@@ -64,7 +66,7 @@ var allowed = map[string][]string{
 	"cmd/nitro-dev":        {"std", "livereload", esbuild, fsnotify},
 	"cmd/nitro-bench":      with(framework, "std", gorilla, templ, chi),
 	"samples/login":        with(framework, "std", templ, chi),
-	"samples/chat":         with(framework, "std", templ, chi, bbolt, "samples/login"),
+	"samples/chat":         with(framework, "std", templ, chi, bbolt, xtime, "samples/login"),
 	"nitro/nitrotest":      {"std", "nitro", "nitro/bert", "nitro/ws", gorilla},
 	"internal/browsertest": {"std", chromedp, cdproto},
 	".":                    {}, // this file: test imports only
@@ -81,6 +83,7 @@ var testAllowed = map[string][]string{
 	"nitro/format":  {"nitro/nitrotest"},
 	"nitro/logs":    {},
 	"nitro/keys":    {},
+	"nitro/limit":   {},
 	"nitro/tcp":     {"nitro/nitrotest"},
 	"nitro/mqtt":    {"nitro/nitrotest", natsd},
 	"nitro/kvs":     {"nitro/nitrotest", natsd},

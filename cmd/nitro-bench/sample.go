@@ -36,7 +36,8 @@ func startSample(profile string) (*child, error) {
 	}
 	c.addr = ln.Addr().String()
 	ln.Close()
-	args := []string{"-addr", c.addr, "-data", filepath.Join(dir, "data")}
+	// No rate limit: the load is many sessions' worth from each client.
+	args := []string{"-addr", c.addr, "-data", filepath.Join(dir, "data"), "-rate", "0"}
 	if profile != "" {
 		args = append(args, "-cpuprofile", profile)
 	}

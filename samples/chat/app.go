@@ -10,8 +10,10 @@ import (
 	"github.com/nitrogo/framework/nitro"
 	"github.com/nitrogo/framework/nitro/ftp"
 	"github.com/nitrogo/framework/nitro/keys"
+	"github.com/nitrogo/framework/nitro/limit"
 	"github.com/nitrogo/framework/pages"
 	"github.com/nitrogo/framework/samples/login"
+	xrate "golang.org/x/time/rate"
 )
 
 // App is the sample wired together: the nitro server, the store, the
@@ -28,21 +30,28 @@ type App struct {
 // historyLen is how many messages a room shows on entry.
 const historyLen = 200
 
+// A session may post 20 messages a second, sustained, and 40 at once:
+// more than a person types, less than a script filling the disk.
+const (
+	messageRate  = 20
+	messageBurst = 40
+)
+
 // newApp opens the store under data and mounts the pages, with dev keys
-// kept in data/keys.
-func newApp(data string) (*App, error) {
+// kept in data/keys, and rate messages a second per session.
+func newApp(data string, rate float64) (*App, error) {
 	ring, err := keys.LoadOrCreate(filepath.Join(data, "keys"))
 	if err != nil {
 		return nil, err
 	}
-	return newAppWith(data, nitro.Config{Keys: ring})
+	return newAppWith(data, nitro.Config{Keys: ring}, rate)
 }
 
 // newAppWith is newApp with a nitro configuration of the caller's (tests
 // pass their keys); the upload directory is always data/uploads. Unless
 // cfg.Sessions is set, the session values are kept in the history's bbolt
 // file (SessionStore) for as long as a token lives (cfg.TokenTTL).
-func newAppWith(data string, cfg nitro.Config) (*App, error) {
+func newAppWith(data string, cfg nitro.Config, rate float64) (*App, error) {
 	uploads := filepath.Join(data, "uploads")
 	if err := os.MkdirAll(uploads, 0o750); err != nil {
 		return nil, fmt.Errorf("chat: %w", err)
@@ -72,7 +81,8 @@ func newAppWith(data string, cfg nitro.Config) (*App, error) {
 	lp := login.New("/room")
 	app.Mount(r, "/", lp)
 	app.Mount(r, "/login", lp)
-	app.Mount(r, "/room", &Room{Store: store, Presence: presence, LoginPath: "/login", FilesPath: "/files/", HistoryLen: historyLen})
+	app.Mount(r, "/room", &Room{Store: store, Presence: presence, LoginPath: "/login", FilesPath: "/files/", HistoryLen: historyLen,
+		Messages: &limit.PerSession{Rate: xrate.Limit(rate), Burst: messageBurst}})
 	r.Handle("/files/*", http.StripPrefix("/files/", Files(uploads)))
 	return &App{Server: srv, Store: store, Presence: presence, Handler: r, sessions: sessions}, nil
 }

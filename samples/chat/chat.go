@@ -12,6 +12,7 @@ import (
 	"github.com/nitrogo/framework/elements"
 	"github.com/nitrogo/framework/nitro"
 	"github.com/nitrogo/framework/nitro/ftp"
+	"github.com/nitrogo/framework/nitro/limit"
 	"github.com/nitrogo/framework/pages"
 	"github.com/nitrogo/framework/samples/login"
 )
@@ -33,6 +34,8 @@ type Room struct {
 	FilesPath string
 	// HistoryLen is how many messages a page shows on entry.
 	HistoryLen int
+	// Messages limits how fast a session may post; nil limits nothing.
+	Messages *limit.PerSession
 }
 
 // maxMessage bounds a message, in characters.
@@ -189,6 +192,10 @@ func (p *Room) say(cx *nitro.Context, text string) {
 	if !ok {
 		actions.Redirect(cx, p.LoginPath)
 		return
+	}
+	if p.Messages != nil && !p.Messages.Allow(cx.SessionID()) {
+		actions.Alert(cx, "You are sending messages too fast: wait a moment, then send again.")
+		return // the text stays in the box
 	}
 	if p.post(cx, room, Message{User: user, Text: text}) {
 		actions.SetProp(cx, actions.ID("message"), "value", "")

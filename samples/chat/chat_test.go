@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -17,7 +18,7 @@ func mustApp(tb testing.TB, dir string) (*App, *nitrotest.Server) {
 	if dir == "" {
 		dir = tb.TempDir()
 	}
-	app, err := newAppWith(dir, nitro.Config{Keys: nitrotest.NewKeyRing(tb)})
+	app, err := newAppWith(dir, nitro.Config{Keys: nitrotest.NewKeyRing(tb)}, messageRate)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -282,5 +283,37 @@ func TestHTTPServerTimeouts(t *testing.T) {
 	hs := httpServer("", http.NotFoundHandler())
 	if hs.ReadHeaderTimeout <= 0 || hs.ReadTimeout <= 0 || hs.IdleTimeout <= 0 {
 		t.Errorf("timeouts: header %v, read %v, idle %v; want all set", hs.ReadHeaderTimeout, hs.ReadTimeout, hs.IdleTimeout)
+	}
+}
+
+// TestMessagesRateLimited: a session that posts faster than the sample
+// allows is told so in the page, and what it sends past the burst is
+// neither stored nor sent to the room.
+func TestMessagesRateLimited(t *testing.T) {
+	app, s := mustApp(t, "")
+	c, _ := mustEnter(t, s, "flood", "hall")
+	for i := range 3 * messageBurst {
+		say(t, c, fmt.Sprintf("spam %d", i))
+	}
+	alerts := 0
+	for {
+		f, err := c.TryRead(500 * time.Millisecond)
+		if err != nil {
+			break
+		}
+		if io, ok := c.AsIO(f); ok && strings.Contains(io.JS, "too fast") {
+			alerts++
+		}
+	}
+	stored, err := app.Store.History("hall", 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The burst, and what the rate refills while the messages arrive.
+	if len(stored) < messageBurst || len(stored) > messageBurst+messageRate {
+		t.Errorf("%d messages stored of %d sent, want about the burst, %d", len(stored), 3*messageBurst, messageBurst)
+	}
+	if alerts == 0 || alerts+len(stored) != 3*messageBurst {
+		t.Errorf("%d refusals said in the page and %d stored, want them to add up to the %d sent", alerts, len(stored), 3*messageBurst)
 	}
 }

@@ -34,6 +34,7 @@ func main() {
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile to this file, until shutdown")
 	memprofile := flag.String("memprofile", "", "write a profile of the allocations to this file at shutdown")
 	pprofAddr := flag.String("pprof", "", "serve net/http/pprof on this address (loopback only), for live profiles")
+	rate := flag.Float64("rate", messageRate, "messages a session may post per second, sustained (0: no limit, for load tests)")
 	flag.Parse()
 	if *pprofAddr != "" {
 		if err := servePprof(*pprofAddr); err != nil {
@@ -58,7 +59,7 @@ func main() {
 	if a := os.Getenv("ADDR"); a != "" {
 		*addr = a
 	}
-	if err := run(*addr, *data); err != nil {
+	if err := run(*addr, *data, *rate); err != nil {
 		slog.Error("chat", "err", err)
 		pprof.StopCPUProfile()
 		os.Exit(1)
@@ -111,8 +112,8 @@ func httpServer(addr string, h http.Handler) *http.Server {
 	}
 }
 
-func run(addr, data string) error {
-	app, err := newApp(data)
+func run(addr, data string, rate float64) error {
+	app, err := newApp(data, rate)
 	if err != nil {
 		return err
 	}
