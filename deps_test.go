@@ -46,7 +46,7 @@ var allowed = map[string][]string{
 	"nitro":      {"std", "nitro/bert"},
 
 	"nitro/ws":      {"std", "nitro", "nitro/bert", gorilla},
-	"nitro/ftp":     {"std", "nitro", "nitro/bert"},
+	"nitro/ftp":     {"std", "nitro", "nitro/bert", "nitro/limit", xtime},
 	"nitro/proc":    {"std", "nitro", "nitro/bert"},
 	"nitro/format":  {"std", "nitro", "nitro/bert"},
 	"nitro/logs":    {"std"},

@@ -231,6 +231,9 @@ func (u *uploads) serve(cx *nitro.Context, m bert.Term) nitro.Reply {
 			// Stored already: its last ack was lost with the connection.
 			return ftpack(f, name, f.size, 0, "init", bert.Nil())
 		}
+		if off == 0 && !u.files.Allow(cx.SessionID()) {
+			return u.refuse(cx, f, name, 0, fmt.Errorf("%w: files a minute", ErrQuota))
+		}
 		if off < f.size {
 			return ftpack(f, name, off, uploadBlock, "init", bert.Nil())
 		}
@@ -247,6 +250,9 @@ func (u *uploads) serve(cx *nitro.Context, m bert.Term) nitro.Reply {
 	}
 	if off+int64(len(f.data)) > f.size {
 		return u.refuse(cx, f, name, off, fmt.Errorf("%w: %d+%d of %d", ErrBeyond, off, len(f.data), f.size))
+	}
+	if !u.bytes.AllowN(cx.SessionID(), len(f.data)) {
+		return u.refuse(cx, f, name, off, fmt.Errorf("%w: bytes an hour", ErrQuota))
 	}
 	u.pace(cx, len(f.data))
 	if off, err = up.write(off, f.data); err != nil {
@@ -303,7 +309,7 @@ func (u *uploads) refuse(cx *nitro.Context, f ftpMsg, name string, off int64, er
 // the detail (which may name server paths).
 func uploadReason(err error) string {
 	for _, s := range []error{ErrNoSession, ErrRefused, ErrTooLarge, ErrBadField, ErrBeyond,
-		ErrBlock, ErrHash, ErrStorage} {
+		ErrBlock, ErrHash, ErrStorage, ErrQuota} {
 		if errors.Is(err, s) {
 			return strings.TrimPrefix(s.Error(), "ftp: ")
 		}

@@ -1,6 +1,7 @@
 package ftp_test
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -111,4 +112,39 @@ func TestFTPPageRefuses(t *testing.T) {
 		t.Errorf("stored %d entries", len(entries))
 	}
 	c.Ping()
+}
+
+// TestFTPQuotas: a session may start so many uploads a minute and send so
+// many bytes an hour; past either, an upload is refused with a reason the
+// page shows, and nothing more is stored.
+func TestFTPQuotas(t *testing.T) {
+	t.Run("files a minute", func(t *testing.T) {
+		srv, _, _, _ := mustUploadServer(t, ftp.Config{SessionFiles: 2})
+		c := srv.Dial("/")
+		c.Init()
+		for i, want := range []bool{true, true, false} {
+			res := c.Upload(fmt.Sprintf("f%d.txt", i), []byte("data"))
+			if res.Done != want {
+				t.Fatalf("upload %d: done %v, want %v (%+v)", i, res.Done, want, res.Last)
+			}
+			if !want && res.Last.Reason != "upload quota exceeded, try again later" {
+				t.Errorf("upload %d refused with %q", i, res.Last.Reason)
+			}
+		}
+	})
+	t.Run("bytes an hour", func(t *testing.T) {
+		srv, _, dir, _ := mustUploadServer(t, ftp.Config{SessionBytes: 600_000})
+		c := srv.Dial("/")
+		c.Init()
+		if res := c.Upload("small.bin", payload(500_000)); !res.Done {
+			t.Fatalf("an upload under the quota: %+v", res.Last)
+		}
+		res := c.Upload("big.bin", payload(600_000))
+		if res.Done || res.Last.Reason != "upload quota exceeded, try again later" {
+			t.Errorf("an upload past the quota: %+v, want refused", res.Last)
+		}
+		if _, err := os.Stat(filepath.Join(dir, "big.bin")); err == nil {
+			t.Error("the upload past the quota was stored")
+		}
+	})
 }

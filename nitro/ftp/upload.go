@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/nitrogo/framework/nitro"
+	"github.com/nitrogo/framework/nitro/limit"
+	"golang.org/x/time/rate"
 )
 
 // Config configures file uploads. Its zero value works: files land in
@@ -36,6 +38,13 @@ type Config struct {
 	// PartialTTL is how long an upload may stay unfinished and untouched
 	// before its partial file is removed. Zero means 24 hours.
 	PartialTTL time.Duration
+	// SessionBytes is how many bytes a session may upload in an hour,
+	// all its files together (at least a block, 256 KiB). Zero means
+	// 1 GiB; negative, no limit.
+	SessionBytes int64
+	// SessionFiles is how many uploads a session may start in a minute.
+	// Zero means 20; negative, no limit.
+	SessionFiles int
 	// Logger receives what the protocol logs. Nil means the server's
 	// logger for the component "ftp".
 	Logger *slog.Logger
@@ -63,6 +72,7 @@ var (
 	ErrBlock     = errors.New("ftp: upload block too large")
 	ErrHash      = errors.New("ftp: upload hash mismatch")
 	ErrStorage   = errors.New("ftp: upload storage failed")
+	ErrQuota     = errors.New("ftp: upload quota exceeded, try again later")
 )
 
 // uploads stores the server's uploads. Its disk is the state: the offset
@@ -76,6 +86,8 @@ type uploads struct {
 	rate int64
 	ttl  time.Duration
 	log  *slog.Logger
+
+	bytes, files limit.PerSession // the session's quotas
 
 	mu   sync.Mutex
 	busy map[string]*uploadLock
@@ -96,6 +108,20 @@ func newUploads(cfg Config) *uploads {
 	}
 	if u.max <= 0 {
 		u.max = 64 << 20
+	}
+	switch b := cfg.SessionBytes; {
+	case b == 0:
+		b = 1 << 30
+		fallthrough
+	case b > 0: // an hour's worth at once, refilled over the hour
+		u.bytes = limit.PerSession{Rate: rate.Limit(float64(b) / 3600), Burst: int(max(b, uploadBlock)), Idle: time.Hour}
+	}
+	switch n := cfg.SessionFiles; {
+	case n == 0:
+		n = 20
+		fallthrough
+	case n > 0:
+		u.files = limit.PerSession{Rate: rate.Limit(float64(n) / 60), Burst: n, Idle: time.Minute}
 	}
 	return u
 }

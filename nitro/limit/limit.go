@@ -46,7 +46,11 @@ type bucket struct {
 
 // Allow reports whether session sid may have one more event now, and
 // counts it if so.
-func (p *PerSession) Allow(sid string) bool {
+func (p *PerSession) Allow(sid string) bool { return p.AllowN(sid, 1) }
+
+// AllowN reports whether session sid may have n more events now (n bytes
+// of an upload, say), and counts them if so.
+func (p *PerSession) AllowN(sid string, n int) bool {
 	if p.Rate <= 0 {
 		return true
 	}
@@ -83,7 +87,7 @@ func (p *PerSession) Allow(sid string) bool {
 		p.buckets[sid] = b
 	}
 	b.used = now
-	return b.l.AllowN(now, 1)
+	return b.l.AllowN(now, n)
 }
 
 // Len returns how many sessions have a bucket.
