@@ -36,8 +36,9 @@ func startSample(profile string) (*child, error) {
 	}
 	c.addr = ln.Addr().String()
 	ln.Close()
-	// No rate limit: the load is many sessions' worth from each client.
-	args := []string{"-addr", c.addr, "-data", filepath.Join(dir, "data"), "-rate", "0"}
+	// No rate limit and no cap per address: the load is many users' worth,
+	// all from loopback.
+	args := []string{"-addr", c.addr, "-data", filepath.Join(dir, "data"), "-rate", "0", "-per-ip", "0"}
 	if profile != "" {
 		args = append(args, "-cpuprofile", profile)
 	}

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"errors"
 	"net/http"
+	"net/netip"
 	"net/textproto"
 	"strings"
 	"time"
@@ -20,7 +21,8 @@ type conn struct {
 	e      *Endpoint
 	ws     *websocket.Conn
 	c      *nitro.Conn
-	header string // the request's headers, for Peer (see peerHeader)
+	header string      // the request's headers, for Peer (see peerHeader)
+	ip     *netip.Addr // the client, as MaxPerIP counts it; nil without a cap
 	ping   *time.Timer
 
 	readDeadline int64   // Unix nanoseconds; reader goroutine only
@@ -81,6 +83,9 @@ func (t *conn) readLoop() {
 		}
 	}
 	t.ping.Stop()
+	if t.ip != nil {
+		t.e.leave(*t.ip)
+	}
 	var ce *websocket.CloseError
 	if errors.As(err, &ce) && (ce.Code == websocket.CloseNormalClosure || ce.Code == websocket.CloseGoingAway) {
 		err = nil

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 	"sync"
@@ -30,6 +31,13 @@ type Config struct {
 	PingInterval time.Duration
 	// WriteTimeout bounds one write to a browser. Zero means 10 s.
 	WriteTimeout time.Duration
+	// MaxPerIP caps the sockets open at once from one client address;
+	// one more is refused with 429. Zero means no cap.
+	MaxPerIP int
+	// TrustedProxies are the addresses whose X-Forwarded-For header names
+	// the client (for MaxPerIP); anyone else's is ignored, as anyone can
+	// write one.
+	TrustedProxies []netip.Prefix
 }
 
 // Endpoint serves the pages of a nitro.Server over WebSockets. Make one
@@ -43,12 +51,18 @@ type Endpoint struct {
 
 	readLimit                          int64
 	readTimeout, pingEvery, writeLimit time.Duration
+
+	maxPerIP int
+	proxies  []netip.Prefix
+	ipMu     sync.Mutex
+	perIP    map[netip.Addr]int // open sockets by client address, with MaxPerIP
 }
 
 // New returns the WebSocket endpoint of srv.
 func New(srv *nitro.Server, cfg Config) *Endpoint {
 	e := &Endpoint{srv: srv, log: srv.Logger("ws"), origins: map[string]bool{},
-		readLimit: cfg.ReadLimit, readTimeout: cfg.ReadTimeout, pingEvery: cfg.PingInterval, writeLimit: cfg.WriteTimeout}
+		readLimit: cfg.ReadLimit, readTimeout: cfg.ReadTimeout, pingEvery: cfg.PingInterval, writeLimit: cfg.WriteTimeout,
+		maxPerIP: cfg.MaxPerIP, proxies: cfg.TrustedProxies, perIP: map[netip.Addr]int{}}
 	if e.readLimit <= 0 {
 		e.readLimit = 1 << 20
 	}
@@ -97,9 +111,16 @@ func (e *Endpoint) Serve(w http.ResponseWriter, r *http.Request, page nitro.Page
 		http.Error(w, "nitro: server closed", http.StatusServiceUnavailable)
 		return
 	}
+	ip, ok := e.admit(r)
+	if !ok {
+		e.log.Warn("ws: socket refused: too many from one address", "ip", ip, "max", e.maxPerIP)
+		http.Error(w, "too many connections from your address: close a page and try again", http.StatusTooManyRequests)
+		return
+	}
 	hj := &hijacker{ResponseWriter: w, e: e}
 	ws, err := e.upgrader.Upgrade(hj, r, nil)
 	if err != nil {
+		e.leave(ip)
 		return // the upgrader answered, or the socket is gone
 	}
 	path := strings.TrimPrefix(r.URL.Path, "/ws")
@@ -112,14 +133,79 @@ func (e *Endpoint) Serve(w http.ResponseWriter, r *http.Request, page nitro.Page
 	}
 	t := hj.t
 	t.e, t.ws, t.header = e, ws, peerHeader(r.Header)
+	if e.maxPerIP > 0 {
+		t.ip = &ip
+	}
 	c, err := e.srv.Open(t, page, path, r.URL.RawQuery, token)
 	if err != nil {
 		ws.Close()
+		e.leave(ip)
 		return
 	}
 	t.c = c
 	t.start()
 	go t.readLoop()
+}
+
+// admit counts a socket of r's client against MaxPerIP, and says whether
+// it may open.
+func (e *Endpoint) admit(r *http.Request) (netip.Addr, bool) {
+	if e.maxPerIP <= 0 {
+		return netip.Addr{}, true
+	}
+	ip := e.clientIP(r)
+	e.ipMu.Lock()
+	defer e.ipMu.Unlock()
+	if e.perIP[ip] >= e.maxPerIP {
+		return ip, false
+	}
+	e.perIP[ip]++
+	return ip, true
+}
+
+// leave uncounts a socket of ip.
+func (e *Endpoint) leave(ip netip.Addr) {
+	if e.maxPerIP <= 0 {
+		return
+	}
+	e.ipMu.Lock()
+	if e.perIP[ip]--; e.perIP[ip] <= 0 {
+		delete(e.perIP, ip)
+	}
+	e.ipMu.Unlock()
+}
+
+// clientIP is r's peer, or, when the peer is a trusted proxy, the
+// nearest address in X-Forwarded-For that is not one.
+func (e *Endpoint) clientIP(r *http.Request) netip.Addr {
+	ap, err := netip.ParseAddrPort(r.RemoteAddr)
+	if err != nil {
+		return netip.Addr{}
+	}
+	ip := ap.Addr().Unmap()
+	if !e.trusted(ip) {
+		return ip
+	}
+	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
+	for i := len(hops) - 1; i >= 0; i-- {
+		hop, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+		if err != nil {
+			return ip // a hop we cannot read: stop at the last we trust
+		}
+		if ip = hop.Unmap(); !e.trusted(ip) {
+			return ip
+		}
+	}
+	return ip
+}
+
+func (e *Endpoint) trusted(ip netip.Addr) bool {
+	for _, p := range e.proxies {
+		if p.Contains(ip) {
+			return true
+		}
+	}
+	return false
 }
 
 // hijacker hands gorilla the connection wrapped in the transport's

@@ -3,6 +3,7 @@ package ws_test
 import (
 	"bytes"
 	"encoding/binary"
+	"net/netip"
 	"strings"
 	"testing"
 	"time"
@@ -162,4 +163,44 @@ func TestInitTimeout(t *testing.T) {
 	}
 	time.Sleep(400 * time.Millisecond)
 	polite.Ping() // still served
+}
+
+// TestMaxPerIP: past MaxPerIP sockets from one client, one more is
+// refused with 429 and a message, until one closes. X-Forwarded-For names
+// the client only when a trusted proxy sends it.
+func TestMaxPerIP(t *testing.T) {
+	page := map[string]nitro.Page{"/": nitro.PageFunc(func(*nitro.Context, any) {})}
+	t.Run("direct", func(t *testing.T) {
+		srv := nitrotest.NewServer(t, nitro.Config{}, page, nitrotest.WithWS(ws.Config{MaxPerIP: 2}))
+		a, b := srv.Dial("/"), srv.Dial("/")
+		a.Init()
+		b.Init()
+		_, resp, err := srv.TryDial("/", nitrotest.WithHeader("X-Forwarded-For", "10.0.0.9")) // not trusted
+		if err == nil || resp == nil || resp.StatusCode != 429 {
+			t.Fatalf("a third socket: %v, want 429", err)
+		}
+		b.Close()
+		deadline := time.Now().Add(nitrotest.Timeout)
+		for {
+			c, _, err := srv.TryDial("/")
+			if err == nil {
+				c.Init()
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("after one closed, a socket is still refused: %v", err)
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	})
+	t.Run("behind a trusted proxy", func(t *testing.T) {
+		srv := nitrotest.NewServer(t, nitro.Config{}, page, nitrotest.WithWS(ws.Config{MaxPerIP: 1,
+			TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}}))
+		for _, xff := range []string{"10.0.0.1", "10.0.0.2", "192.0.2.7, 10.0.0.3"} {
+			srv.Dial("/", nitrotest.WithHeader("X-Forwarded-For", xff)).Init()
+		}
+		if _, resp, err := srv.TryDial("/", nitrotest.WithHeader("X-Forwarded-For", "10.0.0.1")); err == nil || resp.StatusCode != 429 {
+			t.Errorf("a second socket of 10.0.0.1: %v, want 429", err)
+		}
+	})
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/nitrogo/framework/nitro/ftp"
 	"github.com/nitrogo/framework/nitro/keys"
 	"github.com/nitrogo/framework/nitro/limit"
+	"github.com/nitrogo/framework/nitro/ws"
 	"github.com/nitrogo/framework/pages"
 	"github.com/nitrogo/framework/samples/login"
 	xrate "golang.org/x/time/rate"
@@ -37,21 +38,32 @@ const (
 	messageBurst = 40
 )
 
+// limits are the sample's protections against a flood; load tests lift
+// them (0), as one of their clients stands for many users.
+type limits struct {
+	rate  float64 // messages a second a session may post
+	perIP int     // sockets open at once from one address
+}
+
+// defaults protect a small server: more than a person types, or a family
+// behind one address opens.
+var defaults = limits{rate: messageRate, perIP: 64}
+
 // newApp opens the store under data and mounts the pages, with dev keys
-// kept in data/keys, and rate messages a second per session.
-func newApp(data string, rate float64) (*App, error) {
+// kept in data/keys.
+func newApp(data string, lim limits) (*App, error) {
 	ring, err := keys.LoadOrCreate(filepath.Join(data, "keys"))
 	if err != nil {
 		return nil, err
 	}
-	return newAppWith(data, nitro.Config{Keys: ring}, rate)
+	return newAppWith(data, nitro.Config{Keys: ring}, lim)
 }
 
 // newAppWith is newApp with a nitro configuration of the caller's (tests
 // pass their keys); the upload directory is always data/uploads. Unless
 // cfg.Sessions is set, the session values are kept in the history's bbolt
 // file (SessionStore) for as long as a token lives (cfg.TokenTTL).
-func newAppWith(data string, cfg nitro.Config, rate float64) (*App, error) {
+func newAppWith(data string, cfg nitro.Config, lim limits) (*App, error) {
 	uploads := filepath.Join(data, "uploads")
 	if err := os.MkdirAll(uploads, 0o750); err != nil {
 		return nil, fmt.Errorf("chat: %w", err)
@@ -78,11 +90,12 @@ func newAppWith(data string, cfg nitro.Config, rate float64) (*App, error) {
 	presence := NewPresence()
 	r := chi.NewRouter()
 	app := pages.New(srv)
+	app.Sockets = ws.New(srv, ws.Config{MaxPerIP: lim.perIP})
 	lp := login.New("/room")
 	app.Mount(r, "/", lp)
 	app.Mount(r, "/login", lp)
 	app.Mount(r, "/room", &Room{Store: store, Presence: presence, LoginPath: "/login", FilesPath: "/files/", HistoryLen: historyLen,
-		Messages: &limit.PerSession{Rate: xrate.Limit(rate), Burst: messageBurst}})
+		Messages: &limit.PerSession{Rate: xrate.Limit(lim.rate), Burst: messageBurst}})
 	r.Handle("/files/*", http.StripPrefix("/files/", Files(uploads)))
 	return &App{Server: srv, Store: store, Presence: presence, Handler: r, sessions: sessions}, nil
 }

@@ -39,7 +39,7 @@ func browserLogin(tb testing.TB, ctx context.Context, base, user, room string) {
 
 func TestBrowserTwoUsersChat(t *testing.T) {
 	b := browsertest.Start(t)
-	app, err := newAppWith(t.TempDir(), nitro.Config{Keys: nitrotest.NewKeyRing(t)}, messageRate)
+	app, err := newAppWith(t.TempDir(), nitro.Config{Keys: nitrotest.NewKeyRing(t)}, defaults)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,7 +18,7 @@ func mustApp(tb testing.TB, dir string) (*App, *nitrotest.Server) {
 	if dir == "" {
 		dir = tb.TempDir()
 	}
-	app, err := newAppWith(dir, nitro.Config{Keys: nitrotest.NewKeyRing(tb)}, messageRate)
+	app, err := newAppWith(dir, nitro.Config{Keys: nitrotest.NewKeyRing(tb)}, defaults)
 	if err != nil {
 		tb.Fatal(err)
 	}

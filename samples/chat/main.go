@@ -34,7 +34,8 @@ func main() {
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile to this file, until shutdown")
 	memprofile := flag.String("memprofile", "", "write a profile of the allocations to this file at shutdown")
 	pprofAddr := flag.String("pprof", "", "serve net/http/pprof on this address (loopback only), for live profiles")
-	rate := flag.Float64("rate", messageRate, "messages a session may post per second, sustained (0: no limit, for load tests)")
+	rate := flag.Float64("rate", defaults.rate, "messages a session may post per second, sustained (0: no limit, for load tests)")
+	perIP := flag.Int("per-ip", defaults.perIP, "sockets open at once from one address (0: no cap, for load tests)")
 	flag.Parse()
 	if *pprofAddr != "" {
 		if err := servePprof(*pprofAddr); err != nil {
@@ -59,7 +60,7 @@ func main() {
 	if a := os.Getenv("ADDR"); a != "" {
 		*addr = a
 	}
-	if err := run(*addr, *data, *rate); err != nil {
+	if err := run(*addr, *data, limits{rate: *rate, perIP: *perIP}); err != nil {
 		slog.Error("chat", "err", err)
 		pprof.StopCPUProfile()
 		os.Exit(1)
@@ -112,8 +113,8 @@ func httpServer(addr string, h http.Handler) *http.Server {
 	}
 }
 
-func run(addr, data string, rate float64) error {
-	app, err := newApp(data, rate)
+func run(addr, data string, lim limits) error {
+	app, err := newApp(data, lim)
 	if err != nil {
 		return err
 	}

@@ -367,7 +367,7 @@ func wantLoggedOut(tb testing.TB, base, token, when string) {
 func TestLoginSurvivesAppRestart(t *testing.T) {
 	dir, keys := t.TempDir(), nitrotest.NewKeyRing(t)
 	start := func() (*App, *nitrotest.Server) {
-		app, err := newAppWith(dir, nitro.Config{Keys: keys}, messageRate)
+		app, err := newAppWith(dir, nitro.Config{Keys: keys}, defaults)
 		if err != nil {
 			t.Fatal(err)
 		}
