@@ -69,6 +69,7 @@ var allowed = map[string][]string{
 	"samples/chat":         with(framework, "std", templ, chi, bbolt, xtime, "samples/login"),
 	"nitro/nitrotest":      {"std", "nitro", "nitro/bert", "nitro/ws", gorilla},
 	"internal/browsertest": {"std", chromedp, cdproto},
+	"internal/testlog":     {"std"},
 	".":                    {}, // this file: test imports only
 }
 
@@ -79,9 +80,9 @@ var testAllowed = map[string][]string{
 	"nitro":         {"nitro/nitrotest", "nitro/ws", "nitro/format", "nitro/keys", gorilla, "actions"}, // examples show nitro with actions
 	"nitro/ws":      {"nitro/nitrotest", "nitro/keys"},
 	"nitro/ftp":     {"nitro/nitrotest"},
-	"nitro/proc":    {"nitro/nitrotest"},
+	"nitro/proc":    {"nitro/nitrotest", "internal/testlog"},
 	"nitro/format":  {"nitro/nitrotest"},
-	"nitro/logs":    {},
+	"nitro/logs":    {"internal/testlog"},
 	"nitro/keys":    {},
 	"nitro/limit":   {},
 	"nitro/tcp":     {"nitro/nitrotest"},

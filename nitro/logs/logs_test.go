@@ -1,45 +1,13 @@
 package logs
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
+
+	"github.com/nitrogo/framework/internal/testlog"
 )
-
-// lockedBuffer is a bytes.Buffer that goroutines may write while a test
-// reads it.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
-// newTextHandler logs everything without timestamps, so lines compare.
-func newTextHandler(w *lockedBuffer, level slog.Level) slog.Handler {
-	return slog.NewTextHandler(w, &slog.HandlerOptions{
-		Level: level,
-		ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr {
-			if a.Key == slog.TimeKey {
-				return slog.Attr{}
-			}
-			return a
-		},
-	})
-}
 
 func TestLoggingLevels(t *testing.T) {
 	tests := []struct {
@@ -61,8 +29,8 @@ func TestLoggingLevels(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var buf lockedBuffer
-			tt.logging.Handler = newTextHandler(&buf, slog.LevelError) // handler's own level is not consulted
+			var buf testlog.Buffer
+			tt.logging.Handler = testlog.Handler(&buf, slog.LevelError) // handler's own level is not consulted
 			log := tt.logging.Component(tt.component)
 			for _, lv := range []slog.Level{slog.LevelDebug, slog.LevelInfo, slog.LevelWarn, slog.LevelError} {
 				log.Log(context.Background(), lv, "m")
@@ -79,8 +47,8 @@ func TestLoggingLevels(t *testing.T) {
 }
 
 func TestLoggingWithAttrsAndGroup(t *testing.T) {
-	var buf lockedBuffer
-	l := Levels{Handler: newTextHandler(&buf, slog.LevelDebug), Level: slog.LevelWarn}
+	var buf testlog.Buffer
+	l := Levels{Handler: testlog.Handler(&buf, slog.LevelDebug), Level: slog.LevelWarn}
 	log := l.Component("ws").With("conn", 7).WithGroup("g")
 	log.Info("hidden", "k", 1)
 	log.Warn("shown", "k", 2)
@@ -91,9 +59,9 @@ func TestLoggingWithAttrsAndGroup(t *testing.T) {
 }
 
 func TestLoggingZeroValueUsesDefault(t *testing.T) {
-	var buf lockedBuffer
+	var buf testlog.Buffer
 	old := slog.Default()
-	slog.SetDefault(slog.New(newTextHandler(&buf, slog.LevelInfo)))
+	slog.SetDefault(slog.New(testlog.Handler(&buf, slog.LevelInfo)))
 	defer slog.SetDefault(old)
 	var l Levels
 	l.Component("cache").Info("hi")

@@ -10,12 +10,14 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/nitrogo/framework/internal/testlog"
 )
 
 // quietSupervisor restarts fast and logs into buf.
-func quietSupervisor(buf *lockedBuffer) *Supervisor {
+func quietSupervisor(buf *testlog.Buffer) *Supervisor {
 	return &Supervisor{
-		Logger:     slog.New(newTextHandler(buf, slog.LevelDebug)),
+		Logger:     slog.New(testlog.Handler(buf, slog.LevelDebug)),
 		MinBackoff: time.Millisecond,
 		MaxBackoff: 50 * time.Millisecond,
 	}
@@ -76,7 +78,7 @@ func TestSupervisorRestart(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.crash, func(t *testing.T) {
-			var buf lockedBuffer
+			var buf testlog.Buffer
 			s := quietSupervisor(&buf)
 			defer s.StopAll()
 			out := make(chan any, 4)
@@ -135,8 +137,8 @@ func TestProcBackoffNext(t *testing.T) {
 
 func TestSupervisorBackoffDoubles(t *testing.T) {
 	const minWait = 5 * time.Millisecond
-	var buf lockedBuffer
-	s := &Supervisor{Logger: slog.New(newTextHandler(&buf, slog.LevelDebug)), MinBackoff: minWait, MaxBackoff: time.Second}
+	var buf testlog.Buffer
+	s := &Supervisor{Logger: slog.New(testlog.Handler(&buf, slog.LevelDebug)), MinBackoff: minWait, MaxBackoff: time.Second}
 	var starts []time.Time // written only by the proc's goroutine, read after it ends
 	ended := make(chan struct{})
 	mustStart(t, s, "crashy", func(ctx context.Context, inbox <-chan any) error {
@@ -160,7 +162,7 @@ func TestSupervisorBackoffDoubles(t *testing.T) {
 }
 
 func TestSupervisorNormalExit(t *testing.T) {
-	var buf lockedBuffer
+	var buf testlog.Buffer
 	s := quietSupervisor(&buf)
 	out := make(chan any, 1)
 	mustStart(t, s, "p", echo(out))
@@ -264,7 +266,7 @@ func TestSupervisorStopAll(t *testing.T) {
 }
 
 func TestSupervisorCall(t *testing.T) {
-	var buf lockedBuffer
+	var buf testlog.Buffer
 	s := quietSupervisor(&buf)
 	defer s.StopAll()
 	mustStart(t, s, "echo", echo(make(chan any, 1)))
