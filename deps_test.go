@@ -79,7 +79,7 @@ var testAllowed = map[string][]string{
 	".":             {"std"},
 	"nitro":         {"nitro/nitrotest", "nitro/ws", "nitro/format", "nitro/keys", gorilla, "actions"}, // examples show nitro with actions
 	"nitro/ws":      {"nitro/nitrotest", "nitro/keys"},
-	"nitro/ftp":     {"nitro/nitrotest"},
+	"nitro/ftp":     {"nitro/nitrotest", "internal/testlog"},
 	"nitro/proc":    {"nitro/nitrotest", "internal/testlog"},
 	"nitro/format":  {"nitro/nitrotest"},
 	"nitro/logs":    {"internal/testlog"},

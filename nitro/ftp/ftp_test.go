@@ -8,9 +8,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
+	"github.com/nitrogo/framework/internal/testlog"
 	"github.com/nitrogo/framework/nitro"
 	"github.com/nitrogo/framework/nitro/bert"
 	"github.com/nitrogo/framework/nitro/ftp"
@@ -24,24 +24,6 @@ var uploader = nitro.PageFunc(func(cx *nitro.Context, ev any) {
 		cx.Wire("qi('status').innerText='stored " + e.Name + "';")
 	}
 })
-
-// syncBuffer is a log sink tests read while the server writes.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // uploadServer is a test server whose chain has the upload protocol.
 type uploadServer struct {
@@ -58,12 +40,12 @@ func mustServer(tb testing.TB, fcfg ftp.Config, cfg nitro.Config, pages map[stri
 
 // mustUploadServer serves a recorded uploader at "/" with uploads in a
 // fresh directory, which it returns.
-func mustUploadServer(tb testing.TB, cfg ftp.Config) (*uploadServer, *nitrotest.Recorder, string, *syncBuffer) {
+func mustUploadServer(tb testing.TB, cfg ftp.Config) (*uploadServer, *nitrotest.Recorder, string, *testlog.Buffer) {
 	tb.Helper()
 	if cfg.Dir == "" {
 		cfg.Dir = tb.TempDir()
 	}
-	logs := &syncBuffer{}
+	logs := &testlog.Buffer{}
 	rec := nitrotest.Record(uploader)
 	srv := mustServer(tb, cfg, nitro.Config{Logger: slog.New(slog.NewTextHandler(logs, nil))},
 		map[string]nitro.Page{"/": rec})
