@@ -70,10 +70,8 @@ func (s *Server) Open(t Transport, page Page, path, rawQuery, token string) (*Co
 	ctx, cancel := context.WithCancel(context.Background())
 	c.cancel = cancel
 	c.cx = Context{Context: ctx, srv: s, conn: c, path: path, rawQuery: rawQuery, page: page, formatter: BERT}
-	c.dec = bert.Decoder{MaxDepth: 64, MaxMemory: s.cfg.TermMemory}
-	if c.dec.MaxMemory <= 0 {
-		c.dec.MaxMemory = 4 << 20
-	}
+	c.dec = bert.Decoder{MaxDepth: 64}
+	c.trust(false)
 	if token != "" {
 		if sid, _, err := s.tokens.Verify(token); err == nil {
 			c.cx.sid, c.cx.token = sid, token
@@ -92,6 +90,19 @@ func (s *Server) Open(t Transport, page Page, path, rawQuery, token string) (*Co
 		c.mu.Unlock()
 	}
 	return c, nil
+}
+
+// trust sets the memory a message's term may take: less for a guest.
+// Only the worker calls it, as only it decodes.
+func (c *Conn) trust(user bool) {
+	m, def := c.srv.cfg.GuestTermMemory, 512<<10
+	if user {
+		m, def = c.srv.cfg.TermMemory, 4<<20
+	}
+	if m <= 0 {
+		m = def
+	}
+	c.dec.MaxMemory = m
 }
 
 // inited stops the init timer: the connection said who it is.

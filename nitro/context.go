@@ -251,10 +251,36 @@ func (cx *Context) SetSession(key string, value any) {
 	}
 }
 
+// userKey is where a session keeps its user, as N2O's n2o:user/1 does.
+const userKey = "user"
+
+// User returns who the session belongs to (N2O's n2o:user/0): what
+// SetUser set, or "" for a guest.
+func (cx *Context) User() string {
+	u, _ := cx.Session(userKey)
+	s, _ := u.(string)
+	return s
+}
+
+// SetUser records who the session belongs to, after RotateSession at
+// login. A connection whose session has a user may send larger messages
+// (Config.TermMemory, against GuestTermMemory for a guest).
+func (cx *Context) SetUser(name string) {
+	if name == "" {
+		cx.SetSession(userKey, nil)
+	} else {
+		cx.SetSession(userKey, name)
+	}
+	if cx.conn != nil {
+		cx.conn.trust(name != "" && cx.sid != "")
+	}
+}
+
 // RotateSession ends the page's session and starts a new one, with a new
-// id and token, and drops the old one's values. On a connection the
-// client gets the new token at once (an {io, <<>>, {'Token', T}} ahead of
-// the reply), and the page's pickles of before no longer open.
+// id and token, and drops the old one's values, its user too. On a
+// connection the client gets the new token at once (an {io, JS,
+// {'Token', T}} ahead of the reply, with the JavaScript of
+// Server.OnRotate), and the page's pickles of before no longer open.
 //
 // It is the rule for login and logout. At login, call it before putting
 // the user in the session: a token known before (one an attacker planted
@@ -268,8 +294,13 @@ func (cx *Context) RotateSession() {
 	cx.sid = NewSID()
 	cx.token = cx.srv.tokens.Issue(cx.sid)
 	if cx.conn != nil {
+		cx.conn.trust(false)
 		cx.Flush() // what the page queued before goes out first
-		cx.conn.reply(cx.ioOf(nil, bert.Tuple(atomToken, bert.BinString(cx.token))))
+		if fn := cx.srv.onRotate.Load(); fn != nil {
+			(*fn)(cx)
+		}
+		cx.conn.reply(cx.IO(bert.Tuple(atomToken, bert.BinString(cx.token))))
+		cx.js = cx.js[:0]
 	}
 }
 
@@ -278,6 +309,9 @@ func (cx *Context) RotateSession() {
 func (cx *Context) ClearSession() {
 	if cx.sid != "" {
 		cx.srv.sessions.Clear(cx.sid)
+	}
+	if cx.conn != nil {
+		cx.conn.trust(false)
 	}
 }
 

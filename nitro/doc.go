@@ -71,6 +71,20 @@
 // closes the connection. Sessions are identified by sealed tokens
 // (Tokens). No key ships with nitro: Config.Keys (see nitro/keys).
 //
+// The rules for sessions and hostile peers:
+//   - Login and logout call Context.RotateSession: a token known before
+//     (planted by an attacker, or kept after logout) then acts as nobody.
+//     SetUser, after it, names the session's user.
+//   - A session the transport binds (Server.Open's token: pages' HttpOnly
+//     cookie) wins over the token init names, which scripts can write.
+//   - What a peer costs is bounded in bytes: the memory of one decoded
+//     message (Config.TermMemory, GuestTermMemory until SetUser), what a
+//     connection and the server hold unread (InboxBytes, InboundBytes:
+//     past them, readers wait), and a connection must send init within
+//     InitTimeout. A bad frame is answered {error, <<"bad frame">>}.
+//   - The formatters refuse what the peer could not read (NaN, atoms
+//     Erlang cannot hold): the page gets the safe error, not a crash.
+//
 // # Concurrency
 //
 // Each connection runs its messages one at a time, like N2O's process per

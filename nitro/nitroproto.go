@@ -62,8 +62,16 @@ func (cx *Context) init(token string) Reply {
 	if cx.conn != nil {
 		cx.conn.inited()
 	}
+	if cx.token != "" {
+		// A session the transport bound (a valid cookie, which scripts
+		// cannot read or plant) wins over the one the client names.
+		token = cx.token
+	}
 	sid, tok, _ := cx.srv.tokens.Authenticate(token)
 	cx.sid, cx.token = sid, tok
+	if cx.conn != nil {
+		cx.conn.trust(cx.User() != "")
+	}
 	cx.Event(Init{})
 	return cx.IO(bert.Tuple(atomToken, bert.BinString(tok)))
 }

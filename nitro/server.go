@@ -46,6 +46,11 @@ type Config struct {
 	// would take 24 MiB. A frame over it is answered as a bad frame. Zero
 	// means 4 MiB.
 	TermMemory int
+	// GuestTermMemory is TermMemory for a connection whose session has no
+	// user yet (Context.SetUser): one that has not logged in, hostile or
+	// not, gets the server to decode less. Zero means 512 KiB, which
+	// holds an upload's block (256 KiB) and any form.
+	GuestTermMemory int
 	// InitTimeout closes a connection that has not sent init (the Nitro
 	// protocol's) by then, whatever else it sends, pongs included: a
 	// socket held open and idle costs memory. Zero means 30 s; negative
@@ -91,6 +96,7 @@ type Server struct {
 	conns     map[*Conn]struct{}
 	closed    bool
 	stats     counters
+	onRotate  atomic.Pointer[func(*Context)]
 	clock     atomic.Int64 // unix nanoseconds, moved every clockTick
 }
 
@@ -321,6 +327,13 @@ func (s *Server) Closed() bool {
 	defer s.connMu.Unlock()
 	return s.closed
 }
+
+// OnRotate sets what a connection's client is told to do when
+// RotateSession gives it a new session: fn queues JavaScript on cx (whose
+// Token is the new one), sent with the new token ahead of anything else.
+// Package pages stores the token in the HttpOnly session cookie this way,
+// which no script can write. The last call wins.
+func (s *Server) OnRotate(fn func(cx *Context)) { s.onRotate.Store(&fn) }
 
 // ErrClosed reports a server or connection that closed.
 var ErrClosed = errors.New("nitro: closed")

@@ -65,9 +65,7 @@ func topic(room string) string { return "room/" + room }
 // room from the query (?room=) or else the session; ok is false for a
 // visitor who has not logged in.
 func (p *Room) room(cx *nitro.Context) (user, room string, ok bool) {
-	u, _ := cx.Session(login.UserKey)
-	user, _ = u.(string)
-	if user == "" {
+	if user = cx.User(); user == "" {
 		return "", "", false
 	}
 	room = login.CleanRoom(cx.Query().Get("room"))

@@ -22,11 +22,9 @@ import (
 	"github.com/nitrogo/framework/pages"
 )
 
-// The session keys the page sets: the user's name and the room.
-const (
-	UserKey = "user"
-	RoomKey = "room"
-)
+// RoomKey is the session key of the user's room; the user's name is the
+// session's user (Context.User).
+const RoomKey = "room"
 
 // DefaultRoom is the room of a user who named none.
 const DefaultRoom = "lobby"
@@ -100,7 +98,7 @@ func (p *Page) login(cx *nitro.Context, _ Login) {
 		room = DefaultRoom
 	}
 	cx.RotateSession() // a new session for who logs in: a token from before never acts as them
-	cx.SetSession(UserKey, user)
+	cx.SetUser(user)
 	cx.SetSession(RoomKey, room)
 	actions.Redirect(cx, p.RoomPath+"?room="+url.QueryEscape(room))
 }
