@@ -305,7 +305,9 @@ func (c *Conn) handle(in inbound) {
 		t, err := c.dec.Decode(in.data)
 		if err != nil {
 			c.srv.stats.badFrames.Add(1)
-			c.srv.log.Warn("nitro: bad frame", "err", err, "len", len(in.data), "sid", c.cx.sid, "path", c.cx.path)
+			if n, ok := c.srv.stats.frameLog.Tick(c.srv.Now()); ok {
+				c.srv.log.Warn("nitro: bad frame", "err", err, "len", len(in.data), "sid", c.cx.sid, "path", c.cx.path, "bad", n)
+			}
 			c.reply(TermReply(errorIO("", "bad frame")))
 			return
 		}

@@ -117,7 +117,9 @@ func (cx *Context) postback(m bert.Term) Reply {
 	ev, err := cx.openPickle(m.At(2).Bytes())
 	if err != nil {
 		cx.srv.stats.badPickles.Add(1)
-		cx.srv.log.Warn("nitro: postback refused", "why", err, "trigger", m.At(1).Text(), "sid", cx.sid, "path", cx.path)
+		if n, ok := cx.srv.stats.pickleLog.Tick(cx.srv.Now()); ok {
+			cx.srv.log.Warn("nitro: postback refused", "why", err, "trigger", m.At(1).Text(), "sid", cx.sid, "path", cx.path, "refused", n)
+		}
 		reason := "EV expected"
 		if errors.Is(err, ErrPickleExpired) {
 			reason = "EV expired"

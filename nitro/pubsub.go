@@ -83,10 +83,8 @@ type MemoryBus struct {
 
 	published, delivered, dropped atomic.Uint64
 
-	logMu  sync.Mutex
-	logged time.Time        // when the last drop was logged
-	unseen uint64           // drops since
-	now    func() time.Time // nil = time.Now; set by tests
+	drops RateLog
+	now   func() time.Time // nil = time.Now; set by tests
 }
 
 // Subscribe implements Bus.
@@ -236,16 +234,10 @@ func (b *MemoryBus) drop(topic string, err error) {
 	if b.now != nil {
 		now = b.now
 	}
-	t := now()
-	b.logMu.Lock()
-	b.unseen++
-	if !b.logged.IsZero() && t.Sub(b.logged) < time.Second {
-		b.logMu.Unlock()
+	n, ok := b.drops.Tick(now())
+	if !ok {
 		return
 	}
-	n := b.unseen
-	b.logged, b.unseen = t, 0
-	b.logMu.Unlock()
 	log := b.Logger
 	if log == nil {
 		log = slog.Default()

@@ -102,6 +102,7 @@ type Server struct {
 
 type counters struct {
 	conns, opened, messages, badFrames, badPickles, panics, slow atomic.Int64
+	frameLog, pickleLog                                          RateLog // what peers cause at will: a line a second
 	broadcastIDs                                                 atomic.Uint64
 }
 

@@ -2,8 +2,11 @@ package nitro_test
 
 import (
 	"bytes"
+	"log/slog"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/nitrogo/framework/nitro"
 	"github.com/nitrogo/framework/nitro/bert"
@@ -118,4 +121,50 @@ func TestOnRotate(t *testing.T) {
 	if want := "before(); store( after();"; !strings.HasPrefix(strings.Join(got, " "), "before(); store(") || !strings.HasSuffix(got[2], "after();") {
 		t.Errorf("got %q, want the order of %q", got, want)
 	}
+}
+
+// TestBadFramesLogOnceASecond: what a peer can cause at will, a bad
+// frame or a forged postback, logs a line a second at most, saying how
+// many it stands for: a flood of them is not a flood of lines.
+func TestBadFramesLogOnceASecond(t *testing.T) {
+	var logs syncBuffer
+	clk := newClock()
+	srv := mustServer(t, nitro.Config{Now: clk.Now, Logger: slog.New(slog.NewTextHandler(&logs, nil))}, map[string]nitro.Page{"/": greeter})
+	c := srv.Dial("/")
+	c.Init()
+	for range 20 {
+		c.SendBinary([]byte{131, 255})
+		c.Postback("x", "forged")
+	}
+	for range 40 {
+		c.NextIO()
+	}
+	clk.Add(time.Second)
+	c.SendBinary([]byte{131, 255})
+	c.NextIO()
+	out := logs.String()
+	if got := strings.Count(out, "bad frame"); got != 2 || !strings.Contains(out, "bad=20") {
+		t.Errorf("21 bad frames logged %d lines, want 2, the second standing for 20:\n%s", got, out)
+	}
+	if got := strings.Count(out, "postback refused"); got != 1 {
+		t.Errorf("20 forged postbacks logged %d lines, want 1:\n%s", got, out)
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for the server's goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }

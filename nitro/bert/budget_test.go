@@ -59,3 +59,16 @@ func TestDecoderMaxMemory(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkRefuseOverBudget: what a hostile 1 MiB frame of empty lists
+// costs the server when the budget refuses it.
+func BenchmarkRefuseOverBudget(b *testing.B) {
+	frame := emptyLists(1<<20 - 16)
+	dc := bert.Decoder{MaxMemory: 512 << 10}
+	b.SetBytes(int64(len(frame)))
+	for b.Loop() {
+		if _, err := dc.Decode(frame); !errors.Is(err, bert.ErrMemory) {
+			b.Fatal(err)
+		}
+	}
+}

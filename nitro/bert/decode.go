@@ -102,6 +102,9 @@ func (dc Decoder) decodeTerm(data []byte, start int) (Term, error) {
 	if d.maxDepth <= 0 {
 		d.maxDepth = defaultMaxDepth
 	}
+	if dc.MaxMemory > 0 {
+		d.bounded, d.maxCount = true, dc.MaxMemory/TermSize
+	}
 	if err := d.skip(0); err != nil {
 		return Term{}, err
 	}
@@ -171,6 +174,8 @@ type decoder struct {
 	pos      int
 	maxDepth int
 	count    int    // slab slots the first pass found
+	bounded  bool   // by MaxMemory: the first pass stops past maxCount
+	maxCount int
 	slab     []Term // the second pass's store of tuple, list and map elements
 	// The shape of each list, in the order both passes meet them: the
 	// first few in an array, so that a frame of few lists allocates for
@@ -193,6 +198,14 @@ const (
 
 func (d *decoder) fail(err error, tag byte, at int, detail string) error {
 	return &DecodeError{Offset: at, Tag: tag, Err: err, Detail: detail}
+}
+
+// overBudget refuses a term at the header of a tuple, list or map whose
+// elements alone pass the memory budget: a hostile frame of a million
+// elements costs no walk over them.
+func (d *decoder) overBudget(tag byte, at int) error {
+	return &DecodeError{Offset: at, Tag: tag, Err: ErrMemory,
+		Detail: "over " + strconv.Itoa(d.maxCount) + " terms (" + strconv.Itoa(d.maxCount*TermSize) + " bytes)"}
 }
 
 // skip is the first pass: it checks one term and counts its slab slots.
@@ -324,6 +337,9 @@ func (d *decoder) skipList(n, depth, at int) error {
 		if n > len(d.data)-d.pos-1 { // every element and the tail take a byte
 			return d.fail(ErrTruncated, tagList, at, "count past the end")
 		}
+		if d.bounded && d.count+total+n > d.maxCount {
+			return d.overBudget(tagList, at)
+		}
 		for i := 0; i < n; i++ {
 			if err := d.skip(depth + 1); err != nil {
 				return err
@@ -404,6 +420,9 @@ func (d *decoder) skipElems(n, extra, depth int, tag byte, at int) error {
 		return d.fail(ErrDepth, tag, at, "deeper than "+strconv.Itoa(d.maxDepth))
 	}
 	d.count += n
+	if d.bounded && d.count > d.maxCount {
+		return d.overBudget(tag, at)
+	}
 	data := d.data
 	for i := 0; i < n+extra; i++ {
 		// The commonest elements, stepped over here without a call.

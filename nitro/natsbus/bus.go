@@ -97,7 +97,7 @@ type Bus struct {
 	closed   atomic.Bool                   // written under mu
 
 	published, publishFailed, received, invalid, slow atomic.Uint64
-	invalidLog, slowLog                               rateLog
+	invalidLog, slowLog                               nitro.RateLog
 }
 
 // topic is one topic with local subscribers.
@@ -327,7 +327,7 @@ func (b *Bus) receive(topic string, data []byte) {
 // second; the line carries how many drops it stands for.
 func (b *Bus) reject(topic string, err error) {
 	b.invalid.Add(1)
-	if n, ok := b.invalidLog.tick(b.now()); ok {
+	if n, ok := b.invalidLog.Tick(b.now()); ok {
 		b.log.Warn("natsbus: dropped messages that are not valid BERT", "topic", topic, "err", err, "dropped", n)
 	}
 }
@@ -342,7 +342,7 @@ func (b *Bus) slowConsumer(sub *nats.Subscription) bool {
 		return false
 	}
 	b.slow.Add(1)
-	if n, ok := b.slowLog.tick(b.now()); ok {
+	if n, ok := b.slowLog.Tick(b.now()); ok {
 		lost, _ := sub.Dropped()
 		b.log.Warn("natsbus: slow consumer: NATS dropped messages for this node",
 			"topic", topic, "subject", sub.Subject, "lost", lost, "reports", n)

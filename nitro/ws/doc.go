@@ -27,8 +27,30 @@
 //
 // A message over Config.ReadLimit closes the socket with 1009; a socket
 // silent for ReadTimeout is closed; the server pings every PingInterval;
-// a write blocked for WriteTimeout fails and closes the socket. Origins
-// other than the page's own are refused unless Config.Origins names them.
+// a write blocked for WriteTimeout fails and closes the socket.
+//
+// # Trust
+//
+// A browser opens a socket from any page, with its cookies, so a socket
+// is refused (403, and a Warn in the log) unless both of these hold:
+//
+//   - Its Origin is the page's own, scheme and host[:port] alike (an http
+//     page may not open the socket of an https one), or Config.Origins
+//     names it. A request without Origin is not from a browser.
+//   - Its Host is one the server answers to (DNS rebinding: a page of
+//     attacker.example whose name now leads to 127.0.0.1 is same-origin
+//     with itself, and would pass the Origin check). Config.Hosts lists
+//     them; by default an IP address, "localhost" and names under
+//     ".localhost" are allowed, and any other name only on a connection
+//     that did not arrive on a loopback address, so that a server on the
+//     developer's machine cannot be reached by a name an attacker owns,
+//     and a public one still answers to its own. Endpoint.AllowedHost
+//     applies the same rule to an ordinary request.
+//
+// The page's scheme is https on TLS, or when a proxy in
+// Config.TrustedProxies says so in X-Forwarded-Proto; the client's
+// address (for MaxPerIP) is the one such a proxy names in
+// X-Forwarded-For. Anyone else's forwarding headers are ignored.
 //
 // # Memory
 //

@@ -2,11 +2,11 @@ package ws
 
 import (
 	"bufio"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
 	"net/netip"
-	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -18,8 +18,26 @@ import (
 // Config configures an Endpoint. Its zero value works.
 type Config struct {
 	// Origins lists the origins (scheme://host[:port]) allowed to open a
-	// socket besides the page's own. "*" allows any: never in production.
+	// socket besides the page's own, which is the request's scheme (https
+	// on TLS, or when a trusted proxy's X-Forwarded-Proto says so) and
+	// Host. Schemes and hosts compare in any case, and a default port
+	// (:80, :443) as none. "*" allows any: never in production.
 	Origins []string
+	// Hosts lists the names the server answers to, as "host" (any port),
+	// "host:port", or "*.example.com" (its subdomains, not itself); "*"
+	// allows any. A socket whose Host is not listed is refused, so that a
+	// name an attacker controls, made by DNS to point at this server (DNS
+	// rebinding), does not reach it. New panics on an entry that is not a
+	// host (an origin, say).
+	//
+	// When Hosts is empty, a Host that is an IP address, "localhost" or a
+	// name under ".localhost" is allowed, as no DNS answer chose where
+	// these lead; any other name is allowed unless the connection arrived
+	// on a loopback address. A server on the developer's machine is what
+	// a rebinding page aims at, while a public one is reached by its
+	// names: list them when a proxy on the same machine forwards to a
+	// loopback address, and to close a server reachable on the network.
+	Hosts []string
 	// ReadLimit is the largest message accepted, in bytes; a larger one
 	// closes the connection with 1009. Zero means 1 MiB.
 	ReadLimit int64
@@ -35,8 +53,10 @@ type Config struct {
 	// one more is refused with 429. Zero means no cap.
 	MaxPerIP int
 	// TrustedProxies are the addresses whose X-Forwarded-For header names
-	// the client (for MaxPerIP); anyone else's is ignored, as anyone can
-	// write one.
+	// the client (for MaxPerIP) and whose X-Forwarded-Proto names the
+	// scheme (for the page's own origin); anyone else's are ignored, as
+	// anyone can write them. A proxy that ends TLS must be listed, or
+	// its pages' https origin is refused.
 	TrustedProxies []netip.Prefix
 }
 
@@ -46,8 +66,10 @@ type Endpoint struct {
 	srv      *nitro.Server
 	log      *slog.Logger
 	upgrader websocket.Upgrader
-	origins  map[string]bool
+	origins  map[string]bool // by canonOrigin
 	anyOrig  bool
+	hosts    []hostPattern
+	anyHost  bool
 
 	readLimit                          int64
 	readTimeout, pingEvery, writeLimit time.Duration
@@ -79,14 +101,17 @@ func New(srv *nitro.Server, cfg Config) *Endpoint {
 		if o == "*" {
 			e.anyOrig = true
 		}
-		e.origins[strings.ToLower(strings.TrimSuffix(o, "/"))] = true
+		e.origins[canonOrigin(o)] = true
 	}
+	e.hosts, e.anyHost = parseHosts(cfg.Hosts)
 	e.upgrader = websocket.Upgrader{
 		// A small read buffer, and none for writing: gorilla writes only
 		// the handshake, through the transport's writer.
 		ReadBufferSize:  1024,
 		WriteBufferPool: &sync.Pool{},
-		CheckOrigin:     e.checkOrigin,
+		// Serve has checked it, to say why it refuses; this is gorilla's
+		// guard, should the order change.
+		CheckOrigin: e.allowedOrigin,
 		Error: func(w http.ResponseWriter, r *http.Request, status int, reason error) {
 			http.Error(w, reason.Error(), status)
 		},
@@ -109,6 +134,22 @@ func (e *Endpoint) Handler(page nitro.Page) http.Handler {
 func (e *Endpoint) Serve(w http.ResponseWriter, r *http.Request, page nitro.Page) {
 	if e.srv.Closed() {
 		http.Error(w, "nitro: server closed", http.StatusServiceUnavailable)
+		return
+	}
+	if !e.AllowedHost(r) {
+		e.log.Warn("ws: socket refused: host not allowed", "host", r.Host,
+			"local", r.Context().Value(http.LocalAddrContextKey), "remote", r.RemoteAddr)
+		http.Error(w, fmt.Sprintf("host %q not allowed: add it to ws.Config.Hosts", r.Host), http.StatusForbidden)
+		return
+	}
+	if !e.allowedOrigin(r) {
+		origin, own := r.Header.Get("Origin"), e.ownOrigin(r)
+		e.log.Warn("ws: socket refused: origin not allowed", "origin", origin, "own", own, "remote", r.RemoteAddr)
+		todo := "add it to ws.Config.Origins"
+		if strings.TrimPrefix(canonOrigin(origin), "https://") == strings.TrimPrefix(own, "http://") {
+			todo = "if a proxy ends TLS for this server, list it in ws.Config.TrustedProxies"
+		}
+		http.Error(w, fmt.Sprintf("origin %q is not this server's (%s): %s", origin, own, todo), http.StatusForbidden)
 		return
 	}
 	ip, ok := e.admit(r)
@@ -178,12 +219,8 @@ func (e *Endpoint) leave(ip netip.Addr) {
 // clientIP is r's peer, or, when the peer is a trusted proxy, the
 // nearest address in X-Forwarded-For that is not one.
 func (e *Endpoint) clientIP(r *http.Request) netip.Addr {
-	ap, err := netip.ParseAddrPort(r.RemoteAddr)
-	if err != nil {
-		return netip.Addr{}
-	}
-	ip := ap.Addr().Unmap()
-	if !e.trusted(ip) {
+	ip := peerIP(r)
+	if !ip.IsValid() || !e.trusted(ip) {
 		return ip
 	}
 	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
@@ -197,6 +234,15 @@ func (e *Endpoint) clientIP(r *http.Request) netip.Addr {
 		}
 	}
 	return ip
+}
+
+// peerIP is the address r came from, the zero Addr if unknown.
+func peerIP(r *http.Request) netip.Addr {
+	ap, err := netip.ParseAddrPort(r.RemoteAddr)
+	if err != nil {
+		return netip.Addr{}
+	}
+	return ap.Addr().Unmap()
 }
 
 func (e *Endpoint) trusted(ip netip.Addr) bool {
@@ -225,22 +271,4 @@ func (h *hijacker) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	h.t = &conn{}
 	h.t.w.init(nc, h.e.writeLimit)
 	return &h.t.w, brw, nil
-}
-
-// checkOrigin allows the page's own origin and the configured ones. A
-// request without Origin is not from a browser, and is allowed.
-func (e *Endpoint) checkOrigin(r *http.Request) bool {
-	origin := r.Header.Get("Origin")
-	if origin == "" || e.anyOrig {
-		return true
-	}
-	u, err := url.Parse(origin)
-	if err != nil {
-		return false
-	}
-	if strings.EqualFold(u.Host, r.Host) || e.origins[strings.ToLower(origin)] {
-		return true
-	}
-	e.log.Warn("ws: socket refused: origin not allowed", "origin", origin, "host", r.Host)
-	return false
 }

@@ -1,4 +1,4 @@
-package natsbus
+package nitro
 
 import (
 	"testing"
@@ -19,9 +19,9 @@ func TestRateLog(t *testing.T) {
 		{1500 * time.Millisecond, 0, false},
 		{5 * time.Second, 2, true},
 	}
-	var r rateLog
+	var r RateLog
 	for _, tt := range tests {
-		n, ok := r.tick(t0.Add(tt.at))
+		n, ok := r.Tick(t0.Add(tt.at))
 		if n != tt.n || ok != tt.logged {
 			t.Errorf("at %v: got (%d, %v), want (%d, %v)", tt.at, n, ok, tt.n, tt.logged)
 		}
