@@ -14,9 +14,11 @@ import (
 var ErrUnsafeURL = errors.New("actions: redirect to a URL that is not relative, http or https")
 
 // Redirect sends the browser to another address (NITRO's
-// nitro:redirect/1):
+// nitro:redirect/1), once the session a rotation is storing as the
+// cookie (window.nitroSession, see pages) is stored, so that the next
+// page's first paint is of that session:
 //
-//	window.location.assign("/login");
+//	(window.nitroSession||{then:function(f){f()}}).then(function(){window.location.assign("/login")});
 //
 // It refuses, with ErrUnsafeURL and nothing queued, a URL that is not
 // relative, http or https: a javascript: or data: URL from user input
@@ -28,9 +30,10 @@ func Redirect(cx *nitro.Context, to string) error {
 		return ErrUnsafeURL
 	}
 	cx.AppendJS(func(b []byte) []byte {
-		b = append(b, "window.location.assign("...)
+		// Without a session being stored, it leaves at once.
+		b = append(b, "(window.nitroSession||{then:function(f){f()}}).then(function(){window.location.assign("...)
 		b = AppendQuote(b, to)
-		return append(b, ");"...)
+		return append(b, ")});"...)
 	})
 	return nil
 }

@@ -168,7 +168,7 @@ func ExampleRedirect() {
 	// Output:
 	// <nil>
 	// actions: redirect to a URL that is not relative, http or https
-	// window.location.assign("/login?next=/chat");
+	// (window.nitroSession||{then:function(f){f()}}).then(function(){window.location.assign("/login?next=/chat")});
 }
 
 func ExampleAlert() {

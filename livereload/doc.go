@@ -20,6 +20,10 @@
 //	// ... after a rebuild:
 //	hub.Reload()
 //
+// A page whose Content-Security-Policy allows scripts by nonce runs no
+// script without it: Inject gives the tag the response's nonce
+// (NonceTag), and a proxy that injects the tag itself should too.
+//
 // # Wire protocol
 //
 // The script opens an EventSource on Path and listens for four events:

@@ -26,6 +26,13 @@ func ExampleInjectHTML() {
 	// Output: <body>hi<script></script></body>
 }
 
+func ExampleNonceTag() {
+	h := http.Header{}
+	h.Set("Content-Security-Policy", "default-src 'self'; script-src 'nonce-cmFuZG9t' 'strict-dynamic'")
+	fmt.Println(livereload.NonceTag(livereload.New().ScriptTag(), h))
+	// Output: <script nonce="cmFuZG9t" src="/_nitro/livereload.js" defer></script>
+}
+
 func ExampleHub() {
 	hub := livereload.New()
 	mux := http.NewServeMux()

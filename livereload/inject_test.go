@@ -83,3 +83,56 @@ func TestInject(t *testing.T) {
 		})
 	}
 }
+
+func TestNonceTag(t *testing.T) {
+	const tag = `<script src="/lr.js" defer></script>`
+	tests := []struct {
+		name   string
+		policy []string // Content-Security-Policy values
+		want   string   // the nonce the tag gets, or "" for none
+	}{
+		{"no policy", nil, ""},
+		{"script-src", []string{"default-src 'self'; script-src 'nonce-abc+/=' 'strict-dynamic'"}, "abc+/="},
+		{"case and spaces", []string{"  SCRIPT-SRC   'self'  'NONCE-x_y-z'  ;img-src 'self'"}, "x_y-z"},
+		{"default-src", []string{"default-src 'self' 'nonce-d1'"}, "d1"},
+		{"script-src-elem rules", []string{"script-src 'nonce-s1'; script-src-elem 'nonce-e1'"}, "e1"},
+		{"the ruling directive has none", []string{"default-src 'nonce-d1'; script-src 'self'"}, ""},
+		{"first of a name counts", []string{"script-src 'self'; script-src 'nonce-late'"}, ""},
+		{"second policy", []string{"img-src 'self', script-src 'nonce-p2'"}, "p2"},
+		{"second header", []string{"img-src 'self'", "script-src 'nonce-h2'"}, "h2"},
+		{"not base64", []string{`script-src 'nonce-a"onload="x'`}, ""},
+		{"empty nonce", []string{"script-src 'nonce-'"}, ""},
+		{"unquoted", []string{"script-src nonce-abc"}, ""},
+		{"hash only", []string{"script-src 'sha256-abc'"}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := http.Header{}
+			for _, p := range tt.policy {
+				h.Add("Content-Security-Policy", p)
+			}
+			want := tag
+			if tt.want != "" {
+				want = `<script nonce="` + tt.want + `" src="/lr.js" defer></script>`
+			}
+			if got := NonceTag(tag, h); got != want {
+				t.Errorf("got %q, want %q", got, want)
+			}
+		})
+	}
+}
+
+// TestInjectNonce checks that Inject gives its tag the nonce of the
+// response it edits, as a page under a nonce policy runs only such scripts.
+func TestInjectNonce(t *testing.T) {
+	app := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		w.Header().Set("Content-Security-Policy", "script-src 'nonce-N1' 'strict-dynamic'")
+		io.WriteString(w, "<body>a</body>")
+	})
+	rec := httptest.NewRecorder()
+	Inject(app, tag).ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
+	if got, want := rec.Body.String(), `<body>a<script nonce="N1" src="/lr.js"></script></body>`; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}

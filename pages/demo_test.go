@@ -49,6 +49,10 @@ func (d *demo) Main(cx *nitro.Context) templ.Component {
 }
 
 func (d *demo) Event(cx *nitro.Context, ev any) {
+	if dm, ok := ev.(nitro.Direct); ok && dm.Msg.IsAtom("rotate") {
+		cx.RotateSession()
+		return
+	}
 	p, ok := ev.(nitro.Postback)
 	if !ok {
 		return

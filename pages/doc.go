@@ -23,12 +23,19 @@
 //
 // A GET of the page's path renders Main into a whole document (Document,
 // or the App's Layout): the first paint, complete without JavaScript, in
-// the session of the browser's X-Auth-Token cookie (started there if it
+// the session of the browser's session cookie (started there if it
 // has none). The browser client then opens the page's socket at /ws and
 // the path, in the same session; on every connect and reconnect Main is
 // rendered again into #nitro-root, wiring its postbacks, and Event gets
 // nitro.Init. So a reconnect, after a network drop or a server restart,
 // shows the server's current page and duplicates nothing.
+//
+// The session cookie (CookieName) is HttpOnly: scripts neither read nor
+// write it. When a page rotates its session (nitro.Context.RotateSession,
+// the rule at login and logout), its client posts the new token to the
+// page's address, which stores it as the cookie; actions.Redirect waits
+// for that, so the next page paints in the new session. Mount routes that
+// POST; with Handler, route every method of the path to it.
 //
 // Main sends the browser elsewhere by calling Redirect(cx, url): a 303
 // for a first paint, a change of location for a connected page. The call
@@ -69,6 +76,26 @@
 //
 // A page takes uploads if the server's chain has the upload protocol
 // (nitro/ftp) and the page says yes (ftp.Gate's AcceptUploads).
+//
+// # Content Security Policy
+//
+// Every first paint has a nonce of its own (128 random bits) and a
+// Content-Security-Policy that lets scripts run by that nonce only:
+// DefaultCSP, with neither 'unsafe-eval' nor 'unsafe-inline' for scripts.
+// The default layout puts the nonce on the client's script, and the client
+// runs the JavaScript the server sends in script elements that carry it.
+// The nonce is in the request's context (templ.WithNonce), so templ's own
+// scripts carry it, and a Layout, a Head or Main puts it on a script of
+// its own with templ.GetNonce(ctx) (cx, in Main and Head, is such a
+// context):
+//
+//	<script src="/app.js" nonce={ templ.GetNonce(ctx) }></script>
+//
+// Set App.CSP to change the policy (a page whose socket is on another
+// host needs it in connect-src), or to send none:
+//
+//	app.CSP = func(nonce string) string { return pages.DefaultCSP(nonce) + "; upgrade-insecure-requests" }
+//	app.CSP = func(string) string { return "" } // no policy
 //
 // # Validation
 //

@@ -61,8 +61,13 @@ type App struct {
 	// Sockets serves the pages' sockets. Nil means a WebSocket endpoint
 	// (nitro/ws) with its default configuration, made on first use.
 	Sockets *ws.Endpoint
+	// CSP makes the Content-Security-Policy of a first paint from its
+	// nonce (see Content Security Policy in the package doc). Nil means
+	// DefaultCSP; a func that returns "" sends none.
+	CSP func(nonce string) string
 
 	socketsOnce sync.Once
+	rotateOnce  sync.Once
 	mu          sync.Mutex
 	statics     map[chi.Router]bool
 }
@@ -71,7 +76,9 @@ type App struct {
 func New(srv *nitro.Server) *App { return &App{Server: srv} }
 
 // Handler serves p on any router: a WebSocket upgrade request opens the
-// page's socket, a GET or HEAD paints it, anything else is refused (405).
+// page's socket, a GET or HEAD paints it, a POST with the SessionHeader
+// stores a rotated session as the HttpOnly cookie (the client does after
+// Context.RotateSession), anything else is refused (405).
 // One handler serves both because the browser client dials the socket at
 // "/ws" and the page's path (as N2O's does), so the page is mounted twice:
 //
@@ -85,9 +92,17 @@ func New(srv *nitro.Server) *App { return &App{Server: srv} }
 // Static.
 func (a *App) Handler(p Page) http.Handler {
 	lp := livePage{app: a, page: p}
+	a.rotateOnce.Do(func() { a.Server.OnRotate(onRotate) })
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if isUpgrade(r) {
 			a.serveSocket(w, r, lp)
+			return
+		}
+		if !a.allowedHost(w, r) {
+			return
+		}
+		if r.Method == http.MethodPost && r.Header.Get(SessionHeader) != "" {
+			a.storeSession(w, r)
 			return
 		}
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
@@ -106,13 +121,15 @@ func (a *App) Static() (path string, h http.Handler) { return static.Path(), sta
 
 // Mount serves p at path on r with Handler: GET path paints it, and GET
 // /ws+path is its socket (an upgrade request to path itself is served the
-// socket too). Middleware on r applies to both. Mount also serves the
-// browser client's script on r, once however many pages it mounts.
+// socket too); a POST to path stores a rotated session. Middleware on r
+// applies to all. Mount also serves the browser client's script on r,
+// once however many pages it mounts.
 func (a *App) Mount(r chi.Router, path string, p Page) {
 	a.mountStatic(r)
 	h := a.Handler(p)
 	r.Method(http.MethodGet, path, h)
 	r.Method(http.MethodHead, path, h) // a HEAD is a GET without the body, as Handler serves it
+	r.Method(http.MethodPost, path, h)
 	r.Method(http.MethodGet, "/ws"+path, h)
 }
 

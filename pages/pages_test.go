@@ -34,7 +34,7 @@ func TestFirstPaint(t *testing.T) {
 	html := string(body)
 	for _, want := range []string{
 		"<title>Demo</title>",
-		`<script src="` + static.Path() + `" defer></script>`,
+		`<script src="` + static.Path() + `" defer nonce="`,
 		`<div id="nitro-root">`,
 		"<h1>Demo page</h1>",
 		"<li>&lt;b&gt;hi&lt;/b&gt; &amp; bye</li>",

@@ -11,17 +11,12 @@ var paintBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // paint serves a page's first paint: the whole document, rendered from
 // Main, readable without JavaScript. The session comes from the
-// X-Auth-Token cookie, or starts here; the socket the client then opens
+// session cookie, or starts here; the socket the client then opens
 // carries the same cookie, so it joins the same session.
 func (a *App) paint(w http.ResponseWriter, r *http.Request, path string, lp livePage) {
-	var token string
-	if c, err := r.Cookie("X-Auth-Token"); err == nil {
-		token = c.Value
-	}
-	sid, inForce, _ := a.Server.Authenticate(token)
-	if inForce != token {
-		http.SetCookie(w, &http.Cookie{Name: "X-Auth-Token", Value: inForce, Path: "/", SameSite: http.SameSiteLaxMode})
-	}
+	r = a.withCSP(w, r) // first, so Main, Head and the layout all see the nonce
+	sid, inForce, _ := a.Server.Authenticate(sessionCookie(r))
+	setSessionCookie(w, r, inForce) // each time: a cookie set before it was HttpOnly becomes so
 	cx := a.Server.NewContext(r, sid, path, lp)
 	body, url, redirect := renderMain(cx, lp.page)
 	if redirect {

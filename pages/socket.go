@@ -14,12 +14,28 @@ import (
 // less a leading "/ws", so that a page's socket at /ws+path and its first
 // paint at path seal for the same page.
 func (a *App) serveSocket(w http.ResponseWriter, r *http.Request, lp livePage) {
+	a.sockets().Serve(w, r, lp)
+}
+
+// sockets is the App's socket endpoint, made on first use.
+func (a *App) sockets() *ws.Endpoint {
 	a.socketsOnce.Do(func() {
 		if a.Sockets == nil {
 			a.Sockets = ws.New(a.Server, ws.Config{})
 		}
 	})
-	a.Sockets.Serve(w, r, lp)
+	return a.Sockets
+}
+
+// allowedHost answers 403 to a request for a host the server does not
+// answer to, as the sockets do (ws.Config.Hosts): a page of another name
+// that resolves here (DNS rebinding) reads nothing.
+func (a *App) allowedHost(w http.ResponseWriter, r *http.Request) bool {
+	if a.sockets().AllowedHost(r) {
+		return true
+	}
+	http.Error(w, "pages: this server does not answer to the host "+r.Host+": add it to ws.Config.Hosts", http.StatusForbidden)
+	return false
 }
 
 // isUpgrade reports whether r asks for the page's socket rather than its

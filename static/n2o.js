@@ -273,24 +273,26 @@
     return !first;
   }
 
-  // ---- Session token: sessionStorage (localStorage if persistent), and
-  // the cookie X-Auth-Token that the WebSocket handshake carries.
+  // ---- Session token: sessionStorage (localStorage if persistent). The
+  // session cookie is HttpOnly: the server sets it, the handshake carries
+  // it, and it wins over the token init names.
 
   function storage() { return W.persistent ? W.localStorage : W.sessionStorage; }
   function token() {
     var t;
     try { t = storage().getItem('token'); } catch (e) {}
-    return t || (/(?:^|;\s*)X-Auth-Token=([^;]*)/.exec(D.cookie) || [])[1] || '';
+    return t || '';
   }
-  function cookie(t) { D.cookie = 'X-Auth-Token=' + t + '; SameSite=Lax; path=/'; }
   function keep(t) {
     try { storage().setItem('token', t); } catch (e) {}
-    cookie(t);
   }
 
   // ---- Transport
 
   var sock, beat, timer, leaving, last, retries = 0, script = D.currentScript;
+  // The page's CSP nonce, for the scripts run() makes: read as the script
+  // starts, from the property (browsers hide the attribute once loaded).
+  var nonce = script && script.nonce || '';
 
   var ws = {
     send: function (b) {
@@ -310,7 +312,6 @@
     clearTimeout(timer);
     timer = 0;
     if (sock || leaving) return;
-    cookie(token());
     var s = sock = new WebSocket(url());
     s.binaryType = 'arraybuffer';
     s.onopen = function () {
@@ -376,9 +377,31 @@
     }
     try {
       if (W.$io && typeof W.$io.do == 'function') W.$io.do(data);
-      if ((js.t == 109 || js.t == 107) && js.v.length) new Function(text(js.v))();
+      if ((js.t == 109 || js.t == 107) && js.v.length) run(text(js.v));
     } catch (e) {
       console.error('nitro:', e);
+    }
+  }
+
+  // run runs the server's JavaScript in a script element that carries the
+  // page's nonce: a Content-Security-Policy without 'unsafe-eval' forbids
+  // new Function. It runs, in a function scope (its vars stay local), as
+  // the element is inserted; what it throws goes to the window's error
+  // event rather than to us, so it is logged from there, once.
+  function run(js) {
+    var s = D.createElement('script');
+    function failed(e) {
+      e.preventDefault();
+      console.error('nitro:', e.error || e.message);
+    }
+    s.nonce = nonce;
+    s.text = '(function(){\n' + js + '\n})()';
+    W.addEventListener('error', failed);
+    try {
+      (D.head || D.documentElement).appendChild(s);
+    } finally {
+      W.removeEventListener('error', failed);
+      s.remove();
     }
   }
 

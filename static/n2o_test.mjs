@@ -77,16 +77,19 @@ class Storage {
 // load runs a script in a fresh browser. opts: file, location (fields),
 // token (in sessionStorage), cookie (X-Auth-Token's value), script (the
 // <script> element's attributes), globals (set before the script runs),
-// elements (added to the document), readyState.
+// elements (added to the document), readyState, nonce (the <script>
+// element's nonce property). The scripts the page inserts run as they are
+// inserted, and nothing can eval strings, as under a CSP without
+// 'unsafe-eval'.
 function load(opts = {}) {
   const sockets = [], timers = [], errors = [], elements = [...(opts.elements || [])];
   let nextTimer = 1;
   const jar = new Map(), cookieWrites = [];
-  const html = new El('html');
+  const html = new El('html'), scripts = [];
   const doc = {
     readyState: opts.readyState || 'complete',
     documentElement: html,
-    currentScript: opts.script ? new El('script', {}, opts.script) : null,
+    currentScript: opts.script || opts.nonce ? new El('script', {nonce: opts.nonce}, opts.script) : null,
     listeners: {},
     addEventListener(type, fn) { (this.listeners[type] ||= []).push(fn); },
     getElementById: (id) => elements.find((e) => e.id === id) || null,
@@ -140,15 +143,38 @@ function load(opts = {}) {
     setInterval: (fn, ms) => (timers.push({id: nextTimer, fn, ms, every: true}), nextTimer++),
     clearInterval: (id) => w.clearTimeout(id),
     addEventListener(type, fn) { (winListeners[type] ||= []).push(fn); },
+    removeEventListener(type, fn) {
+      const l = winListeners[type] || [], i = l.indexOf(fn);
+      if (i >= 0) l.splice(i, 1);
+    },
     ...opts.globals,
   };
   w.window = w;
-  const ctx = vm.createContext(w);
+  const ctx = vm.createContext(w, {codeGeneration: {strings: false}});
+  // A script element runs as it is inserted; what it throws goes to the
+  // window's error listeners, not to the code that inserted it.
+  html.appendChild = (el) => {
+    html.children.push(el);
+    el.remove = () => {
+      const i = html.children.indexOf(el);
+      if (i >= 0) html.children.splice(i, 1);
+    };
+    if (el.tagName != 'SCRIPT') return el;
+    scripts.push({nonce: el.nonce, text: el.text});
+    try {
+      vm.runInContext(el.text, ctx);
+    } catch (error) {
+      const e = {type: 'error', error, message: String(error), defaultPrevented: false, preventDefault() { this.defaultPrevented = true; }};
+      for (const fn of [...(winListeners.error || [])]) fn(e);
+      if (!e.defaultPrevented) errors.push('Uncaught ' + error);
+    }
+    return el;
+  };
   vm.runInContext('Date.now = () => globalThis.__now', ctx);
   w.__now = 1e12;
   vm.runInContext(read(opts.file || 'n2o.js'), ctx, {filename: opts.file || 'n2o.js'});
   const b = {
-    w, ctx, doc, html, sockets, timers, errors, elements, cookieWrites, sessionStorage, localStorage,
+    w, ctx, doc, html, scripts, winListeners, sockets, timers, errors, elements, cookieWrites, sessionStorage, localStorage,
     get sock() { return sockets[sockets.length - 1]; },
     eval: (js) => vm.runInContext(js, ctx),
     term: (js) => vm.runInContext('(' + js + ')', ctx),
@@ -391,8 +417,7 @@ for (const file of files) {
         assert.equal(b.sockets.length, 1, tt.name);
         assert.equal(b.sock.url, tt.want, tt.name);
         assert.equal(b.sock.binaryType, 'arraybuffer');
-        assert.equal(b.sock.cookieAtOpen, 'X-Auth-Token=T1');
-        assert.deepEqual(b.cookieWrites, ['X-Auth-Token=T1; SameSite=Lax; path=/']);
+        assert.deepEqual(b.cookieWrites, [], 'the session cookie is HttpOnly: the server sets it');
       }
     });
 
@@ -419,14 +444,11 @@ for (const file of files) {
       assert.deepEqual(b.sock.sent.slice(3), ['PING', 'PING']);
     });
 
-    test('token from the cookie, or empty; persistent storage', () => {
+    test('token from storage, never the cookie; persistent storage', () => {
       let b = load({file, cookie: 'C1'});
       b.sock.open();
-      assert.equal(b.sock.sent[0], 'N2O,C1');
-      b = load({file});
-      b.sock.open();
-      assert.equal(b.sock.sent[0], 'N2O,');
-      assert.equal(b.sock.cookieAtOpen, 'X-Auth-Token=');
+      assert.equal(b.sock.sent[0], 'N2O,', 'the handshake carries the cookie; init names only a token the client was given');
+      assert.deepEqual(b.cookieWrites, []);
       b = load({file, globals: {persistent: true}});
       b.sock.open();
       b.sock.recvTerm("tuple(atom('io'), bin(''), tuple(atom('Token'), bin('P1')))");
@@ -441,7 +463,7 @@ for (const file of files) {
       b.sock.recvTerm("tuple(atom('io'), bin(\"order.push(['js', qi('x') === null, typeof this]); var leaked = 1;\"), tuple(atom('Token'), bin('NEW')))");
       assert.deepEqual(plain(order), [['do', plain(b.term("tuple(atom('Token'), bin('NEW'))"))], ['js', true, 'object']]);
       assert.equal(b.sessionStorage.getItem('token'), 'NEW');
-      assert.equal(b.doc.cookie, 'X-Auth-Token=NEW');
+      assert.deepEqual(b.cookieWrites, [], 'the server stores a new session as the cookie');
       assert.equal(b.w.leaked, undefined, 'a var of the JS stays in its function');
       b.sock.recvTerm("tuple(atom('io'), bin(''), tuple(atom('Auth'), bin('A2')))");
       assert.equal(b.sessionStorage.getItem('token'), 'A2');
@@ -458,6 +480,27 @@ for (const file of files) {
       b.sock.open();
       b.sock.recvTerm("tuple(atom('io'), bin(\"qi('x').textContent = 'Привет 😀 \\u2028';\"), bin(''))");
       assert.equal(b.elements[0].textContent, 'Привет 😀 \u2028');
+    });
+
+    test('io: runs the JavaScript in a script element with the page nonce', () => {
+      const b = load({file, nonce: 'bm9uY2U='});
+      b.sock.open();
+      b.sock.recvTerm("tuple(atom('io'), bin('globalThis.ran = (globalThis.ran || 0) + 1'), bin(''))");
+      b.sock.recvTerm("tuple(atom('io'), bin('// a comment last'), bin(''))");
+      assert.equal(b.w.ran, 1);
+      assert.deepEqual(b.scripts.map((s) => s.nonce), ['bm9uY2U=', 'bm9uY2U=']);
+      assert.deepEqual(b.html.children, [], 'each script element goes once it ran');
+      assert.deepEqual(b.errors, []);
+      // What fails to parse or throws is logged as the client's, and the
+      // client stops listening for errors after each script.
+      b.sock.recvTerm("tuple(atom('io'), bin('}{'), bin(''))");
+      b.sock.recvTerm("tuple(atom('io'), bin('qi(\"x\").y()'), bin(''))");
+      assert.equal(b.errors.length, 2, b.errors.join('\n'));
+      assert.match(b.errors[0], /^nitro: SyntaxError/);
+      assert.match(b.errors[1], /^nitro: TypeError/);
+      assert.deepEqual(b.winListeners.error || [], []);
+      // Nor could it eval: the page's CSP forbids that, as this fake does.
+      assert.throws(() => b.eval('new Function("return 1")'), {name: 'EvalError'});
     });
 
     test('ignores PONG, NOP and empty io; reports errors and bad frames', () => {

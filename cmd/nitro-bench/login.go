@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+	"github.com/nitrogo/framework/nitro/bert"
 )
 
 // The ids of N2O's sample, which samples/chat keeps: the login page's
@@ -53,12 +54,17 @@ func (b *browser) enter(login *url.URL, user, room string) (*client, error) {
 	// The io that answers the click sends the browser to the room, or
 	// says why not (an alert, a field marked invalid).
 	// A login that rotates the session sends the new token first, in an
-	// io of its own.
+	// io of its own (with the JavaScript that stores it as the cookie:
+	// the client keeps it as the cookie itself).
 	lc.ws.SetReadDeadline(time.Now().Add(lc.timeout))
 	var js []byte
 	for len(js) == 0 {
-		if js, _, err = lc.readIO(); err != nil {
+		var data bert.Term
+		if js, data, err = lc.readIO(); err != nil {
 			return nil, fmt.Errorf("login: waiting for the reply: %w", err)
+		}
+		if data.Is("Token", 2) {
+			js = nil
 		}
 	}
 	to := redirect(js)

@@ -98,7 +98,8 @@ func (rt retry) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 }
 
-// inject adds the livereload script to an HTML response.
+// inject adds the livereload script to an HTML response, with the
+// response's script nonce: a page under a nonce CSP runs no other script.
 func (p *proxy) inject(resp *http.Response) error {
 	if !livereload.IsHTML(resp.Header) || resp.StatusCode == http.StatusNoContent ||
 		resp.StatusCode == http.StatusNotModified || resp.Request.Method == http.MethodHead {
@@ -109,7 +110,7 @@ func (p *proxy) inject(resp *http.Response) error {
 	if err != nil {
 		return err
 	}
-	body = livereload.InjectHTML(body, p.d.hub.ScriptTag())
+	body = livereload.InjectHTML(body, livereload.NonceTag(p.d.hub.ScriptTag(), resp.Header))
 	resp.Body = io.NopCloser(bytes.NewReader(body))
 	resp.ContentLength = int64(len(body))
 	resp.Header.Set("Content-Length", strconv.Itoa(len(body)))

@@ -173,8 +173,8 @@ type decoder struct {
 	data     []byte
 	pos      int
 	maxDepth int
-	count    int    // slab slots the first pass found
-	bounded  bool   // by MaxMemory: the first pass stops past maxCount
+	count    int  // slab slots the first pass found
+	bounded  bool // by MaxMemory: the first pass stops past maxCount
 	maxCount int
 	slab     []Term // the second pass's store of tuple, list and map elements
 	// The shape of each list, in the order both passes meet them: the

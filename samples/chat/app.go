@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"net/http"
+	"net/netip"
 	"os"
 	"path/filepath"
 
@@ -43,6 +44,11 @@ const (
 type limits struct {
 	rate  float64 // messages a second a session may post
 	perIP int     // sockets open at once from one address
+	// hosts the server answers to (ws.Config.Hosts), and the proxies
+	// whose X-Forwarded-* headers count: what a deployment behind a
+	// name and a proxy sets, not a flood's limit, but the same wiring.
+	hosts   []string
+	proxies []netip.Prefix
 }
 
 // defaults protect a small server: more than a person types, or a family
@@ -90,7 +96,7 @@ func newAppWith(data string, cfg nitro.Config, lim limits) (*App, error) {
 	presence := NewPresence()
 	r := chi.NewRouter()
 	app := pages.New(srv)
-	app.Sockets = ws.New(srv, ws.Config{MaxPerIP: lim.perIP})
+	app.Sockets = ws.New(srv, ws.Config{MaxPerIP: lim.perIP, Hosts: lim.hosts, TrustedProxies: lim.proxies})
 	lp := login.New("/room")
 	app.Mount(r, "/", lp)
 	app.Mount(r, "/login", lp)

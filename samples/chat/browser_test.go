@@ -37,14 +37,22 @@ func browserLogin(tb testing.TB, ctx context.Context, base, user, room string) {
 	browsertest.WaitFor(tb, ctx, live)
 }
 
-func TestBrowserTwoUsersChat(t *testing.T) {
-	b := browsertest.Start(t)
+// startChat serves the sample with its default limits, its data in a
+// directory of the test's, until the test ends.
+func startChat(t testing.TB) *httptest.Server {
+	t.Helper()
 	app, err := newAppWith(t.TempDir(), nitro.Config{Keys: nitrotest.NewKeyRing(t)}, defaults)
 	if err != nil {
 		t.Fatal(err)
 	}
 	hs := httptest.NewServer(app.Handler)
 	t.Cleanup(func() { app.Server.Close(); hs.Close(); app.Store.Close() })
+	return hs
+}
+
+func TestBrowserTwoUsersChat(t *testing.T) {
+	b := browsertest.Start(t)
+	hs := startChat(t)
 
 	a, bob := b.NewTab(t), b.NewTab(t)
 	browserLogin(t, a, hs.URL, "ann", "kitchen")

@@ -17,7 +17,8 @@ var inline = map[string]string{
 // Files serves the uploaded files of dir, read-only: a plain file name
 // of dir's own (no subdirectory, no hidden file such as the partial
 // uploads), never a listing. Images show inline; anything else is an
-// attachment, and nothing is sniffed or may run script.
+// attachment; each says its name (Content-Disposition), and nothing is
+// sniffed or may run script.
 func Files(dir string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
@@ -51,12 +52,15 @@ func Files(dir string) http.Handler {
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Content-Security-Policy", "default-src 'none'; img-src 'self'; sandbox")
 		h.Set("Cache-Control", "private, max-age=3600")
+		// Every file says how it is shown and under which name it is saved.
+		disposition := "attachment"
 		if ct, ok := inline[strings.ToLower(path.Ext(name))]; ok {
 			h.Set("Content-Type", ct)
+			disposition = "inline"
 		} else {
 			h.Set("Content-Type", "application/octet-stream")
-			h.Set("Content-Disposition", `attachment; filename*=UTF-8''`+pathEscape(name))
 		}
+		h.Set("Content-Disposition", disposition+`; filename*=UTF-8''`+pathEscape(name))
 		http.ServeContent(w, r, name, fi.ModTime(), f)
 	})
 }

@@ -21,9 +21,11 @@ import (
 	"net"
 	"net/http"
 	httppprof "net/http/pprof"
+	"net/netip"
 	"os"
 	"os/signal"
 	"runtime/pprof"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -36,6 +38,8 @@ func main() {
 	pprofAddr := flag.String("pprof", "", "serve net/http/pprof on this address (loopback only), for live profiles")
 	rate := flag.Float64("rate", defaults.rate, "messages a session may post per second, sustained (0: no limit, for load tests)")
 	perIP := flag.Int("per-ip", defaults.perIP, "sockets open at once from one address (0: no cap, for load tests)")
+	hosts := flag.String("hosts", "", "comma-separated host names the server answers to, behind a name (default: any name on a public address; on loopback only localhost and IPs)")
+	proxies := flag.String("proxies", "", "comma-separated addresses (CIDR) of proxies whose X-Forwarded-For and -Proto count")
 	flag.Parse()
 	if *pprofAddr != "" {
 		if err := servePprof(*pprofAddr); err != nil {
@@ -60,7 +64,16 @@ func main() {
 	if a := os.Getenv("ADDR"); a != "" {
 		*addr = a
 	}
-	if err := run(*addr, *data, limits{rate: *rate, perIP: *perIP}); err != nil {
+	lim := limits{rate: *rate, perIP: *perIP, hosts: list(*hosts)}
+	for _, p := range list(*proxies) {
+		pfx, err := netip.ParsePrefix(p)
+		if err != nil {
+			slog.Error("chat: -proxies wants addresses such as 10.0.0.0/8 or 127.0.0.1/32", "err", err)
+			os.Exit(2)
+		}
+		lim.proxies = append(lim.proxies, pfx)
+	}
+	if err := run(*addr, *data, lim); err != nil {
 		slog.Error("chat", "err", err)
 		pprof.StopCPUProfile()
 		os.Exit(1)
@@ -139,4 +152,15 @@ func run(addr, data string, lim limits) error {
 		return err
 	}
 	return nil
+}
+
+// list splits a comma-separated flag, dropping empty items.
+func list(s string) []string {
+	var out []string
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			out = append(out, f)
+		}
+	}
+	return out
 }
