@@ -19,6 +19,7 @@
 //	nitro-bench broadcast -sample -clients 1000            # the same through samples/chat
 //	nitro-bench idle      -clients 10000                   # server memory per idle connection
 //	nitro-bench paint     -clients 50 -duration 10s        # first paints per second, with wrk
+//	nitro-bench hostile   -clients 16 -duration 10s        # sockets that never log in, frames costly to decode: peak server memory
 //
 // and against a server already running on loopback:
 //
@@ -27,6 +28,7 @@
 //	nitro-bench postback  -url http://127.0.0.1:8000/page -pid 1234 -click save
 //	nitro-bench idle      -url http://127.0.0.1:8000/login -pid 1234 -clients 10000
 //	nitro-bench paint     -url http://127.0.0.1:8000/login -pid 1234
+//	nitro-bench hostile   -url http://127.0.0.1:8000/login -pid 1234 -clients 16
 //
 // Chat and broadcast against the sample or a -url log in as a browser does
 // on the sample's login page (N2O's ids: user, pass, loginButton), follow
@@ -41,7 +43,8 @@
 // latency p50/p90/p99/max, the server's CPU per event (from
 // /proc/PID/stat) and the tool's own (getrusage), so that a reader sees
 // which of the two was the bottleneck; -json prints it as one object.
-// Idle adds the server's memory per connection, broadcast the deliveries.
+// Idle adds the server's memory per connection, broadcast the deliveries,
+// hostile the server's memory before, at its peak and at the end.
 //
 // # Limits
 //
@@ -69,6 +72,7 @@ var modes = map[string]mode{
 	"broadcast": broadcast,
 	"idle":      idle,
 	"paint":     paint,
+	"hostile":   hostile,
 	"serve":     serve,
 }
 
@@ -108,6 +112,8 @@ modes:
                nitro-bench idle -clients 10000
   paint      first paints of a page under wrk: requests/s, latency
                nitro-bench paint -clients 50 -duration 10s
+  hostile    sockets that never log in, sending frames costly to decode: peak server memory
+               nitro-bench hostile -clients 16 -duration 10s [-sample] [-shape lists|tuples|binaries]
   serve      the built-in server (the others start it)
 
 every mode: -clients N -duration D -warmup D -timeout D -json

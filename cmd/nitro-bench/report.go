@@ -12,7 +12,7 @@ import (
 // the modes compare and a script reads them one way (-json). Fields that
 // a mode or a server does not have are left out of the JSON.
 type result struct {
-	Mode    string // postback, chat, broadcast, ping, idle, paint
+	Mode    string // postback, chat, broadcast, ping, idle, paint, hostile
 	Server  string // "built-in", "built-in floor", "chat sample", or the -url
 	Clients int
 	Event   string // what one event is: "round trip", "message", "round", ...
@@ -59,6 +59,13 @@ type result struct {
 	HeapPerConnection         float64 `json:",omitempty"`
 	StackPerConnection        float64 `json:",omitempty"`
 	Goroutines                int     `json:",omitempty"`
+
+	// hostile: the server's peak resident memory while under load
+	// (RSSBefore and RSSAfter are at its start and its end), the bytes
+	// the clients sent, and the sockets the server closed on them.
+	RSSPeak        int64 `json:",omitempty"`
+	BytesSent      int64 `json:",omitempty"`
+	ClosedByServer int64 `json:",omitempty"`
 
 	// paint: requests wrk counted as failed (non-2xx/3xx, socket errors).
 	Errors int64 `json:",omitempty"`
@@ -148,7 +155,11 @@ func (r *result) print(out io.Writer, asJSON bool) error {
 		p("deliveries: %d, %.0f/s, server CPU %.2f µs each; the first receiver has it at p50 %v",
 			r.Deliveries, r.DeliveriesPerSec, r.ServerCPUPerDeliveryMicros, dur(r.FirstP50Micros))
 	}
-	if r.RSSAfter > 0 {
+	if r.RSSPeak > 0 {
+		p("server RSS: %.1f MiB before, peak %.1f MiB (+%.1f MiB), %.1f MiB at the end",
+			mib(r.RSSBefore), mib(r.RSSPeak), mib(r.RSSPeak-r.RSSBefore), mib(r.RSSAfter))
+		p("sent: %d frames, %.1f MiB; sockets closed by the server: %d", r.Events, mib(r.BytesSent), r.ClosedByServer)
+	} else if r.RSSAfter > 0 {
 		p("server RSS: %.1f MiB before, %.1f MiB after: %.0f bytes = %.1f KiB per connection",
 			mib(r.RSSBefore), mib(r.RSSAfter), r.BytesPerConnection, r.BytesPerConnection/1024)
 	}
