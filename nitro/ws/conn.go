@@ -26,6 +26,7 @@ type conn struct {
 	ping   *time.Timer
 
 	readDeadline int64   // Unix nanoseconds; reader goroutine only
+	reading      bool    // a large message holds a slot: its deadline stays; reader goroutine only
 	batch        *[]byte // frames queued and not yet flushed; the loop's worker only
 }
 
@@ -57,6 +58,9 @@ func (t *conn) start() {
 // touch moves the read deadline on: the peer is alive. Moving a deadline
 // costs a timer update, so it moves once half its timeout has passed.
 func (t *conn) touch() {
+	if t.reading {
+		return
+	}
 	if now := time.Now().UnixNano(); t.readDeadline-now < int64(t.e.readTimeout/2) {
 		t.readDeadline = now + int64(t.e.readTimeout)
 		t.ws.SetReadDeadline(time.Unix(0, t.readDeadline))
@@ -72,13 +76,20 @@ func (t *conn) pingNow() {
 func (t *conn) readLoop() {
 	var err error
 	for {
-		var mt int
-		var data []byte
-		if mt, data, err = t.ws.ReadMessage(); err != nil {
+		mt, r, err1 := t.ws.NextReader()
+		if err = err1; err != nil {
+			break
+		}
+		data, large, err1 := t.readMessage(r)
+		if err = err1; err != nil {
 			break
 		}
 		t.touch()
-		if t.c.Receive(mt == websocket.TextMessage, data) != nil {
+		err1 = t.c.Receive(mt == websocket.TextMessage, data)
+		if large {
+			t.e.release() // the loop counts the message now
+		}
+		if err1 != nil {
 			break
 		}
 	}

@@ -58,4 +58,11 @@
 // that reading needs, gorilla's 1 KiB read buffer, and its connection:
 // write buffers come from a pool and go back once written, and the
 // request's headers are kept as one string (Context.Peer parses them).
+//
+// A reader reads a message's first 4 KiB into a pooled buffer. A larger
+// message waits for a slot of Config.ReadBudget before the rest is read,
+// and keeps it until the loop has counted the message against its own
+// budgets (nitro.Config.InboxBytes, InboundBytes), so what sockets have
+// read and the loop has not counted is bounded however many sockets send
+// large messages; such a message must arrive within ReadTimeout.
 package ws

@@ -41,6 +41,14 @@ type Config struct {
 	// ReadLimit is the largest message accepted, in bytes; a larger one
 	// closes the connection with 1009. Zero means 1 MiB.
 	ReadLimit int64
+	// ReadBudget bounds the bytes of messages over 4 KiB being read at
+	// once over all sockets, counted at ReadLimit each: a reader waits
+	// for room before it reads past a message's first 4 KiB, until the
+	// loop has counted the message (nitro.Config.InboundBytes), so hostile
+	// peers cannot make memory grow with their number. Such a message
+	// must then arrive within ReadTimeout. Zero means 16 MiB: 16 messages
+	// of the default ReadLimit, or 64 uploads' blocks, at once.
+	ReadBudget int64
 	// ReadTimeout closes a connection silent for that long. The browser
 	// sends PING every 5 s. Zero means 60 s.
 	ReadTimeout time.Duration
@@ -73,6 +81,7 @@ type Endpoint struct {
 
 	readLimit                          int64
 	readTimeout, pingEvery, writeLimit time.Duration
+	large                              chan struct{} // slots of large reads (ReadBudget)
 
 	maxPerIP int
 	proxies  []netip.Prefix
@@ -88,6 +97,11 @@ func New(srv *nitro.Server, cfg Config) *Endpoint {
 	if e.readLimit <= 0 {
 		e.readLimit = 1 << 20
 	}
+	budget := cfg.ReadBudget
+	if budget <= 0 {
+		budget = 16 << 20
+	}
+	e.large = make(chan struct{}, max(1, budget/e.readLimit))
 	if e.readTimeout <= 0 {
 		e.readTimeout = 60 * time.Second
 	}
