@@ -16,7 +16,7 @@ var paintBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 func (a *App) paint(w http.ResponseWriter, r *http.Request, path string, lp livePage) {
 	r = a.withCSP(w, r) // first, so Main, Head and the layout all see the nonce
 	sid, inForce, _ := a.Server.Authenticate(sessionCookie(r))
-	setSessionCookie(w, r, inForce) // each time: a cookie set before it was HttpOnly becomes so
+	a.setSessionCookie(w, r, inForce) // each time: a cookie set before it was HttpOnly becomes so
 	cx := a.Server.NewContext(r, sid, path, lp)
 	body, url, redirect := renderMain(cx, lp.page)
 	if redirect {

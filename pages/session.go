@@ -29,10 +29,11 @@ func sessionCookie(r *http.Request) string {
 
 // setSessionCookie makes token the browser's session: HttpOnly,
 // SameSite=Lax (a link from another site keeps the session, its forms
-// do not post with it), and Secure over TLS.
-func setSessionCookie(w http.ResponseWriter, r *http.Request, token string) {
+// do not post with it), and Secure over TLS, ended here or by a trusted
+// proxy (ws.Config.TrustedProxies).
+func (a *App) setSessionCookie(w http.ResponseWriter, r *http.Request, token string) {
 	http.SetCookie(w, &http.Cookie{Name: CookieName, Value: token, Path: "/",
-		HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteLaxMode})
+		HttpOnly: true, Secure: a.sockets().Scheme(r) == "https", SameSite: http.SameSiteLaxMode})
 }
 
 // storeSession answers a page's client that stores the token of a
@@ -52,7 +53,7 @@ func (a *App) storeSession(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "pages: not a valid session token: reload the page", http.StatusBadRequest)
 		return
 	}
-	setSessionCookie(w, r, token)
+	a.setSessionCookie(w, r, token)
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(http.StatusNoContent)
 }

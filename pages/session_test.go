@@ -2,12 +2,14 @@ package pages_test
 
 import (
 	"net/http"
+	"net/netip"
 	"strings"
 	"testing"
 
 	"github.com/nitrogo/framework/nitro"
 	"github.com/nitrogo/framework/nitro/bert"
 	"github.com/nitrogo/framework/nitro/nitrotest"
+	"github.com/nitrogo/framework/nitro/ws"
 	"github.com/nitrogo/framework/pages"
 )
 
@@ -110,5 +112,42 @@ func TestRotateStoresTheCookie(t *testing.T) {
 		if !strings.Contains(io.JS, want) {
 			t.Errorf("the new token's JavaScript lacks %s: %s", want, io.JS)
 		}
+	}
+}
+
+// TestSessionCookieSecure: the cookie is Secure when the browser used
+// https: TLS ended by a proxy counts only when the proxy is trusted.
+func TestSessionCookieSecure(t *testing.T) {
+	for _, tt := range []struct {
+		name    string
+		proxies []netip.Prefix
+		proto   string
+		secure  bool
+	}{
+		{"plain http", nil, "", false},
+		{"https by a trusted proxy", []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}, "https", true},
+		{"https by anyone", nil, "https", false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			srv, err := nitro.New(nitro.Config{Keys: nitrotest.NewKeyRing(t)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			app := pages.New(srv)
+			app.Sockets = ws.New(srv, ws.Config{TrustedProxies: tt.proxies})
+			ts := nitrotest.Serve(t, srv, app.Handler(&demo{}))
+			req, _ := http.NewRequest("GET", ts.HTTP.URL+"/demo", nil)
+			if tt.proto != "" {
+				req.Header.Set("X-Forwarded-Proto", tt.proto)
+			}
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if c := sessionCookieOf(resp); c == nil || c.Secure != tt.secure {
+				t.Errorf("cookie %v, want Secure %v", c, tt.secure)
+			}
+		})
 	}
 }

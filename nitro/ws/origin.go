@@ -55,7 +55,7 @@ func (e *Endpoint) AllowedHost(r *http.Request) bool {
 	name, port := splitHost(r.Host)
 	if len(e.hosts) > 0 {
 		if port == "" {
-			port = defaultPort(e.scheme(r))
+			port = defaultPort(e.Scheme(r))
 		}
 		for _, p := range e.hosts {
 			if p.match(name, port) {
@@ -103,13 +103,14 @@ func (e *Endpoint) allowedOrigin(r *http.Request) bool {
 
 // ownOrigin is the origin r was sent to, as canonOrigin writes it.
 func (e *Endpoint) ownOrigin(r *http.Request) string {
-	return joinOrigin(e.scheme(r), r.Host)
+	return joinOrigin(e.Scheme(r), r.Host)
 }
 
-// scheme is the scheme the browser used: https on TLS, or when a trusted
-// proxy says so (it ended TLS for us); anyone else's X-Forwarded-Proto is
-// ignored, as anyone can write one.
-func (e *Endpoint) scheme(r *http.Request) string {
+// Scheme is the scheme the browser used for r: https on TLS, or when a
+// proxy of Config.TrustedProxies says so (it ended TLS for us); anyone
+// else's X-Forwarded-Proto is ignored, as anyone can write one. Pages
+// mark their cookies Secure by it.
+func (e *Endpoint) Scheme(r *http.Request) string {
 	if r.TLS != nil {
 		return "https"
 	}
