@@ -23,28 +23,6 @@ import (
 // files, the listener, the poller, a log.
 const fileReserve = 64
 
-// raiseFileLimit lifts the soft limit on open files to the hard one, and
-// the hard one to need when the process may (with CAP_SYS_RESOURCE); it
-// returns the limit in force.
-func raiseFileLimit(need int) int {
-	var lim syscall.Rlimit
-	if syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim) != nil {
-		return 0
-	}
-	if uint64(need) > lim.Max {
-		up := syscall.Rlimit{Cur: uint64(need), Max: uint64(need)}
-		if syscall.Setrlimit(syscall.RLIMIT_NOFILE, &up) == nil {
-			return need
-		}
-	}
-	if lim.Cur < lim.Max {
-		lim.Cur = lim.Max
-		syscall.Setrlimit(syscall.RLIMIT_NOFILE, &lim)
-	}
-	syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim)
-	return int(min(lim.Cur, 1<<30))
-}
-
 // checkFiles says, before any connection is made, whether n more
 // connections fit in the tool's open files and the server's.
 func checkFiles(n int, srv *child) error {
@@ -71,11 +49,9 @@ func checkFiles(n int, srv *child) error {
 // dialError names the limit behind a failed dial of connection i, when
 // it is one: the tool's files, the source ports, or the server's files.
 func dialError(i int, err error, srv *child) error {
-	var lim syscall.Rlimit
-	syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim)
 	switch {
 	case errors.Is(err, syscall.EMFILE), errors.Is(err, syscall.ENFILE):
-		return fmt.Errorf("connection %d: the tool's open-file limit (%d) stops it: %w", i, lim.Cur, err)
+		return fmt.Errorf("connection %d: the tool's open-file limit (%d) stops it: %w", i, fileLimit(), err)
 	case errors.Is(err, syscall.EADDRNOTAVAIL), errors.Is(err, errNoSourcePorts):
 		return fmt.Errorf("connection %d: out of loopback source ports: %w", i, err)
 	}

@@ -8,7 +8,6 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 )
 
@@ -84,14 +83,4 @@ func procField(file, prefix string) (string, error) {
 		}
 	}
 	return "", fmt.Errorf("%s: no %q", file, prefix)
-}
-
-// selfCPU returns the load tool's own CPU time (user + system), so that a
-// reader can tell whether the tool, not the server, was the bottleneck.
-func selfCPU() time.Duration {
-	var ru syscall.Rusage
-	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
