@@ -32,11 +32,12 @@ const (
 	chromedp = "github.com/chromedp/chromedp"
 	cdproto  = "github.com/chromedp/cdproto"
 	xtime    = "golang.org/x/time"
+	prom     = "github.com/prometheus/client_golang"
 )
 
 // framework: the packages an app (a sample, the benchmark) may build on.
 var framework = []string{"nitro/bert", "nitro", "nitro/ws", "nitro/ftp", "nitro/proc", "nitro/format", "nitro/logs", "nitro/keys", "nitro/limit",
-	"nitro/tcp", "nitro/mqtt", "nitro/kvs", "nitro/natsbus", "actions", "elements", "pages", "static"}
+	"nitro/tcp", "nitro/mqtt", "nitro/kvs", "nitro/natsbus", "nitro/metrics", "nitro/health", "actions", "elements", "pages", "static", "assets"}
 
 // allowed is the dependency policy: each package and everything its non-test
 // files may import directly. A package that is listed but missing is not
@@ -56,17 +57,21 @@ var allowed = map[string][]string{
 	"nitro/mqtt":    {"std", "nitro", "nitro/bert", nats},
 	"nitro/kvs":     {"std", "nitro", "nitro/bert", nats},
 	"nitro/natsbus": {"std", "nitro", "nitro/bert", nats},
+	"nitro/metrics": {"std", "nitro", prom}, // the Prometheus client: the issue names it, and Prometheus maintains it
+	"nitro/health":  {"std"},
 
 	"actions":  {"std", "nitro", "nitro/bert", templ}, // Update, InsertTop... take a templ.Component
 	"elements": {"std", "nitro", "nitro/bert", "actions", templ},
 	"pages":    {"std", "nitro", "nitro/bert", "actions", "elements", templ, chi, "static", "nitro/ws", "nitro/ftp"},
 
 	"static":               {"std"},
+	"assets":               {"std"},
 	"livereload":           {"std"},
 	"cmd/nitro-dev":        {"std", "livereload", esbuild, fsnotify},
+	"cmd/nitro":            {"std"}, // writes apps from embedded templates; runs go mod tidy
 	"cmd/nitro-bench":      with(framework, "std", gorilla, templ, chi),
 	"samples/login":        with(framework, "std", templ, chi),
-	"samples/chat":         with(framework, "std", templ, chi, bbolt, xtime, "samples/login"),
+	"samples/chat":         with(framework, "std", templ, chi, bbolt, xtime, prom, "samples/login"), // prom: the store's fsync histogram
 	"nitro/nitrotest":      {"std", "nitro", "nitro/bert", "nitro/ws", gorilla},
 	"internal/browsertest": {"std", chromedp, cdproto},
 	"internal/testlog":     {"std"},
@@ -89,11 +94,14 @@ var testAllowed = map[string][]string{
 	"nitro/mqtt":    {"nitro/nitrotest", natsd},
 	"nitro/kvs":     {"nitro/nitrotest", natsd},
 	"nitro/natsbus": {"nitro/nitrotest", "nitro/ws", "nitro/keys", natsd},
+	"nitro/metrics": {"nitro/nitrotest", "nitro/bert", "nitro/keys"},
+	"nitro/health":  {},
 	"actions":       {"nitro/nitrotest", "nitro/keys"},
-	"elements":      {"nitro/nitrotest"},
-	"pages":         {"nitro/nitrotest", "internal/browsertest", chromedp, cdproto},
+	"elements":      {"nitro/nitrotest", "pages", "internal/browsertest", chromedp, cdproto}, // the Enter test drives a page in Chromium
+	"pages":         {"nitro/nitrotest", "nitro/keys", "internal/browsertest", chromedp, cdproto},
 	"static":        {"nitro/bert"}, // testdata/bert_vectors.json is regenerated from nitro/bert
 	"cmd/nitro-dev": {"internal/browsertest", chromedp},
+	"cmd/nitro":     {"internal/browsertest"}, // the end-to-end test runs the app's browser test where Chromium is
 	"samples/chat":  {"nitro/nitrotest", "internal/browsertest", chromedp, cdproto, gorilla},
 }
 
@@ -104,6 +112,7 @@ var reachOnly = []struct {
 	only   []string
 }{
 	{"github.com/nats-io/", []string{"nitro/natsbus", "nitro/kvs", "nitro/mqtt"}},
+	{"github.com/prometheus/", []string{"nitro/metrics", "samples/chat"}}, // only an app that mounts metrics links the client
 	{esbuild, []string{"cmd/nitro-dev"}},
 	{module + "/cmd/", nil},
 	{module + "/samples/", []string{"samples/chat"}},
@@ -112,7 +121,7 @@ var reachOnly = []struct {
 // neverReach: what a package must not link however indirectly.
 var neverReach = map[string][]string{
 	"nitro/bert": {"github.com/", "golang.org/x/", module + "/"},
-	"nitro":      {gorilla, chi, templ, esbuild, module + "/actions", module + "/elements", module + "/pages"},
+	"nitro":      {gorilla, chi, templ, esbuild, prom, module + "/actions", module + "/elements", module + "/pages"},
 	"livereload": {module + "/"},
 }
 

@@ -19,9 +19,12 @@ var clientPath = regexp.MustCompile(`^/nitro/n2o\.[0-9a-f]{8}\.js$`)
 
 // assets serves, in place of the app, esbuild bundles with inline source
 // maps: Nitro's client (static/n2o.js at the module root, unminified, for
-// its URL /nitro/n2o.HASH.js) and the .js and .css files of the app's
-// static/ directory under the -static URL prefix. Bundles are built on
-// first request and kept until the next change.
+// its URL /nitro/n2o.HASH.js), the .js and .css files of the app's
+// static/ directory under the -static URL prefix, and those of its
+// -assets-src directory under the -assets prefix, with its other files as
+// they are (the sources that nitro-dev build makes the app's production
+// assets of, which package assets names unhashed in development). Bundles
+// are built on first request and kept until the next change.
 type assets struct {
 	d     *devServer
 	mu    sync.Mutex
@@ -36,22 +39,37 @@ func (a *assets) invalidate() {
 	a.mu.Unlock()
 }
 
-// source is the file whose bundle answers the URL path p, or "".
+// source is the file that answers the URL path p, or "": a .js or .css
+// file is bundled, any other (under -assets only: an image, a font) is
+// served as it is, since the app may not find -assets-src from where it
+// runs.
 func (a *assets) source(p string) string {
 	if clientPath.MatchString(p) {
 		return existing(filepath.Join(a.d.modRoot, "static", "n2o.js"))
 	}
-	pre := a.d.staticPrefix
-	if pre == "" || !strings.HasPrefix(p, pre) {
+	if src := sourceUnder(p, a.d.staticPrefix, filepath.Join(a.d.appDir, "static")); src != "" && bundled(src) {
+		return src
+	}
+	return sourceUnder(p, a.d.assetsPrefix, a.d.assetsSrc)
+}
+
+// bundled reports whether a file is served bundled by esbuild.
+func bundled(name string) bool {
+	ext := filepath.Ext(name)
+	return ext == ".js" || ext == ".css"
+}
+
+// sourceUnder is the file under dir for the URL path p under prefix, or
+// "". Hidden files are not served.
+func sourceUnder(p, prefix, dir string) string {
+	if prefix == "" || dir == "" || !strings.HasPrefix(p, prefix) {
 		return ""
 	}
-	switch path.Ext(p) {
-	case ".js", ".css":
-	default:
+	rel := path.Clean("/" + strings.TrimPrefix(p, prefix))
+	if strings.Contains(rel, "/.") {
 		return ""
 	}
-	rel := path.Clean("/" + strings.TrimPrefix(p, pre))
-	return existing(filepath.Join(a.d.appDir, "static", filepath.FromSlash(rel)))
+	return existing(filepath.Join(dir, filepath.FromSlash(rel)))
 }
 
 func existing(name string) string {
@@ -72,6 +90,11 @@ func (a *assets) wrap(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
+		w.Header().Set("Cache-Control", "no-store")
+		if !bundled(src) {
+			http.ServeFile(w, r, src)
+			return
+		}
 		code, err := a.bundle(src)
 		if err != nil {
 			http.Error(w, err.Error(), http.StatusInternalServerError)
@@ -82,7 +105,6 @@ func (a *assets) wrap(next http.Handler) http.Handler {
 			ct = "text/css; charset=utf-8"
 		}
 		w.Header().Set("Content-Type", ct)
-		w.Header().Set("Cache-Control", "no-store")
 		w.Write(code)
 	})
 }
@@ -104,7 +126,11 @@ func (a *assets) bundle(src string) ([]byte, error) {
 		Sourcemap:   api.SourceMapInline,
 		Target:      api.ES2017,
 		LogLevel:    api.LogLevelSilent,
-		External:    []string{"*.png", "*.jpg", "*.svg", "*.woff", "*.woff2"},
+		// A CSS url() stays a URL, relative to the bundle's: the app
+		// serves the file it names.
+		Plugins: []api.Plugin{cssURLs(func(file string) (string, error) {
+			return relURL(filepath.ToSlash(filepath.Dir(src)), filepath.ToSlash(file)), nil
+		})},
 	})
 	if len(res.Errors) > 0 {
 		msgs := api.FormatMessages(res.Errors, api.FormatMessagesOptions{Kind: api.ErrorMessage})

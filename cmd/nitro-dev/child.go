@@ -21,13 +21,15 @@ type child struct {
 	err  error         // its exit status, once done
 }
 
-// startChild starts bin with ADDR and PORT set from addr, its output
-// forwarded to w a line at a time, prefixed with "[name] ". It runs in a
-// process group of its own, so that stopping it stops what it started.
+// startChild starts bin with ADDR and PORT set from addr, and NITRO_DEV=1
+// (its main may then serve its asset sources: package assets,
+// Config.Source), its output forwarded to w a line at a time, prefixed
+// with "[name] ". It runs in a process group of its own, so that stopping
+// it stops what it started.
 func startChild(bin string, args []string, addr, name string, w io.Writer) (*child, error) {
 	_, port, _ := net.SplitHostPort(addr)
 	cmd := exec.Command(bin, args...)
-	cmd.Env = append(os.Environ(), "ADDR="+addr, "PORT="+port)
+	cmd.Env = append(os.Environ(), "ADDR="+addr, "PORT="+port, "NITRO_DEV=1")
 	out := &prefixWriter{w: w, prefix: "[" + name + "] "}
 	cmd.Stdout, cmd.Stderr = out, out
 	cmd.WaitDelay = time.Second // output pipes held by grandchildren

@@ -44,6 +44,8 @@ func devCmd(args []string, stderr io.Writer) error {
 	fs.DurationVar(&d.debounce, "debounce", 100*time.Millisecond, "quiet `time` after the last change before rebuilding")
 	fs.DurationVar(&d.stopTimeout, "stop-timeout", 3*time.Second, "how long the app has to exit after SIGTERM before SIGKILL")
 	fs.StringVar(&d.staticPrefix, "static", "/static/", "URL `prefix` of the app's static/ dir: its .js and .css are served bundled by esbuild, with source maps (empty: off)")
+	fs.StringVar(&d.assetsPrefix, "assets", "/assets/", "URL `prefix` of the app's assets (package assets): the files of -assets-src are served there, the .js and .css bundled by esbuild, unminified, with source maps (empty: off)")
+	assetsSrc := fs.String("assets-src", "web", "the `dir` of the app's asset sources (nitro-dev build's -src), relative to the app's dir")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: nitro-dev [run] [flags] <app package dir> [-- app arguments]")
 		fs.PrintDefaults()
@@ -65,6 +67,10 @@ func devCmd(args []string, stderr io.Writer) error {
 	}
 	if d.modRoot, err = moduleRoot(d.appDir); err != nil {
 		return err
+	}
+	d.assetsSrc = *assetsSrc
+	if d.assetsSrc != "" && !filepath.IsAbs(d.assetsSrc) {
+		d.assetsSrc = filepath.Join(d.appDir, d.assetsSrc)
 	}
 	d.watchDirs = []string{d.modRoot}
 	if *watch != "" {
@@ -121,6 +127,8 @@ type devServer struct {
 	debounce      time.Duration
 	stopTimeout   time.Duration
 	staticPrefix  string
+	assetsPrefix  string
+	assetsSrc     string // absolute
 	stderr        io.Writer
 
 	// Set by run.

@@ -4,6 +4,7 @@
 //
 //	nitro-dev [flags] <app package dir> [-- app arguments]
 //	nitro-dev run [flags] <app package dir> [-- app arguments]
+//	nitro-dev build [-src web] [-out web/dist]
 //	nitro-dev bundle [-o out.min.js] in.js
 //
 // The default command (also called run) builds the app, runs it as a child
@@ -17,11 +18,30 @@
 //
 // The app must listen on $ADDR when it is set (host:port; $PORT holds the
 // port alone). Only main reads it: library packages never read the
-// environment.
+// environment. The app also gets NITRO_DEV=1, on which its main may put
+// its assets in development mode (package assets, Config.Source): their
+// paths are then the sources' own (/assets/app.css), and nitro-dev serves
+// those files in the app's place, never cached, the .js and .css bundled
+// by esbuild, unminified, with source maps (flags -assets and
+// -assets-src). A saved CSS file is swapped in; a saved script reloads.
+//
+// build makes the app's assets for production: each .js and .css file
+// at the top of -src (default web) is bundled (what it imports, from
+// subdirectories or _partial files, is inlined) and minified by esbuild,
+// and written to -out (default web/dist) under a name that carries the
+// hash of its content (app.3f9a1c2e.css), with its source map; the other
+// files are copied with hashed names too (a CSS url() to them is
+// rewritten); manifest.json maps logical names to the built ones. The
+// output is the same for the same sources, unchanged files are not
+// rewritten, and hashed files no longer built are removed. The app embeds
+// -out and serves it with package assets; a go:generate line in the app
+// runs the build:
+//
+//	//go:generate go run github.com/nitrogo/framework/cmd/nitro-dev build -src web -out web/dist
 //
 // bundle minifies a plain browser script (such as static/n2o.js) with
 // esbuild. This command is the only package of Nitro that links esbuild,
-// so applications never do.
+// so applications never do: they embed what build wrote.
 package main
 
 import (
@@ -42,8 +62,9 @@ var commands = map[string]struct {
 	run   func(args []string, stderr io.Writer) error
 	usage string
 }{
-	"bundle": {bundleCmd, "bundle [-o out.min.js] in.js   minify a browser script with esbuild"},
-	"run":    {devCmd, "[run] [flags] <app dir>         run the app behind a live-reloading proxy"},
+	"build":  {buildAssetsCmd, "build [-src web] [-out web/dist]   bundle, minify and hash the app's JS and CSS"},
+	"bundle": {bundleCmd, "bundle [-o out.min.js] in.js       minify a browser script with esbuild"},
+	"run":    {devCmd, "[run] [flags] <app dir>            run the app behind a live-reloading proxy"},
 }
 
 func main() {

@@ -33,6 +33,8 @@ func main() {
 		io.Copy(conn, rw)
 	})
 	http.Handle("/static/", http.StripPrefix("/static/", http.FileServer(http.Dir("static"))))
+	// /dev says what nitro-dev put in NITRO_DEV.
+	http.HandleFunc("/dev", func(w http.ResponseWriter, r *http.Request) { fmt.Fprintf(w, "NITRO_DEV=%s", os.Getenv("NITRO_DEV")) })
 	log.Printf("listening on %s pid %d", addr, os.Getpid())
 	log.Fatal(http.ListenAndServe(addr, nil))
 }

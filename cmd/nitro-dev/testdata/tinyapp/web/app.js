@@ -1,0 +1,3 @@
+import { mark } from "./parts/mark.js";
+const devMarker = mark("dev");
+document.title = devMarker;

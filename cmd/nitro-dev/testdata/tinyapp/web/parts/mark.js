@@ -1,0 +1,3 @@
+export function mark(s) {
+  return "[" + s + "]";
+}
