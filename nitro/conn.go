@@ -33,6 +33,7 @@ type Conn struct {
 	space   chan struct{} // closed when inBytes falls; made by a waiting reader
 	working bool          // a worker runs, or a publisher writes (writeNow)
 	closed  bool
+	why     uint8 // why it closes (closeSlow...), once decided; 0 before
 	topics  []string
 	onClose []func()
 	exited  chan struct{} // closed when the worker has ended after close
@@ -121,7 +122,7 @@ func (c *Conn) initTimedOut() {
 	c.mu.Unlock()
 	if late {
 		c.srv.log.Warn("nitro: closing a connection that sent no init", "path", c.cx.path, "peer", c.t.Peer().Addr)
-		c.shut(ClosePolicy, "no init")
+		c.shut(ClosePolicy, "no init", closeNoInit)
 	}
 }
 
@@ -313,10 +314,22 @@ func (c *Conn) handle(in inbound) {
 		}
 		msg = t
 	}
-	c.srv.stats.messages.Add(1)
-	reply, _ := c.srv.chain.Serve(&c.cx, msg)
+	h := c.srv.onHandled.Load()
+	var start time.Time
+	if h != nil { // timed only when asked: a clock read costs
+		start = time.Now()
+	}
+	reply, i := c.srv.chain.serve(&c.cx, msg)
+	p := &c.srv.protos[i]
+	p.in.Add(1)
+	if reply.kind != replyNone {
+		p.out.Add(1)
+	}
 	c.reply(reply)
 	c.cx.releaseJS()
+	if h != nil {
+		(*h)(Handled{Protocol: i, Name: c.srv.names[i], Took: time.Since(start)})
+	}
 }
 
 var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}
@@ -378,6 +391,9 @@ func (c *Conn) tooSlow() {
 	c.mu.Lock()
 	already := c.closed
 	c.closed = true // refuse what comes next: counted once
+	if !already {
+		c.why = closeSlow
+	}
 	c.mu.Unlock()
 	if already {
 		return
@@ -387,11 +403,14 @@ func (c *Conn) tooSlow() {
 	c.t.Close(CloseNow, "")
 }
 
-// shut closes the connection with a word to the peer; the transport's
-// reader then calls Close.
-func (c *Conn) shut(code int, reason string) {
+// shut closes the connection with a word to the peer, for why (counted
+// unless it was closing already); the transport's reader then calls Close.
+func (c *Conn) shut(code int, reason string, why uint8) {
 	c.mu.Lock()
 	c.closed = true
+	if c.why == 0 {
+		c.why = why
+	}
 	c.mu.Unlock()
 	c.t.Close(code, reason)
 }
@@ -404,6 +423,13 @@ func (c *Conn) Close(err error) {
 	c.closeOnce.Do(func() {
 		c.mu.Lock()
 		c.closed = true
+		if c.why == 0 {
+			c.why = closeNormal
+			if err != nil {
+				c.why = closeError
+			}
+		}
+		c.srv.stats.closes[c.why].Add(1)
 		var dropped int
 		for _, m := range c.inbox[c.head:] {
 			if m.kind == inBinary || m.kind == inText {

@@ -19,9 +19,14 @@ import (
 //
 // where JS is what the page's Event queued. A pickle that does not open
 // is answered {io, <<>>, {error, <<"EV expected">>}} and logged with why.
-var Nitro Protocol = ProtocolFunc(serveNitro)
+var Nitro Protocol = nitroProtocol{}
 
-func serveNitro(cx *Context, msg any) (Reply, bool) {
+type nitroProtocol struct{}
+
+// Name is its name in Stats: "nitro".
+func (nitroProtocol) Name() string { return "nitro" }
+
+func (nitroProtocol) Serve(cx *Context, msg any) (Reply, bool) {
 	switch m := msg.(type) {
 	case Text:
 		if token, ok := strings.CutPrefix(string(m), "N2O,"); ok {

@@ -70,21 +70,28 @@ type Chain []Protocol
 // panic in a protocol or a page is recovered here: it is logged with its
 // stack, and the browser gets a reply that says only that something failed.
 func (c Chain) Serve(cx *Context, msg any) (reply Reply, handled bool) {
+	reply, i := c.serve(cx, msg)
+	return reply, i < len(c)
+}
+
+// serve is Serve, saying which protocol answered (or panicked): its
+// index, len(c) when none did.
+func (c Chain) serve(cx *Context, msg any) (reply Reply, i int) {
 	defer func() {
 		if v := recover(); v != nil {
 			cx.srv.log.Error("nitro: handler panicked", "panic", fmt.Sprint(v), "sid", cx.sid, "path", cx.path,
 				"msg", fmt.Sprintf("%T", msg), "stack", string(debug.Stack()))
 			cx.srv.stats.panics.Add(1)
 			cx.js = cx.js[:0]
-			reply, handled = TermReply(errorIO(failedJS, "server error")), true
+			reply = TermReply(errorIO(failedJS, "server error"))
 		}
 	}()
-	for _, p := range c {
-		if r, ok := p.Serve(cx, msg); ok {
-			return r, true
+	for i = 0; i < len(c); i++ {
+		if r, ok := c[i].Serve(cx, msg); ok {
+			return r, i
 		}
 	}
-	return NOP, false
+	return NOP, len(c)
 }
 
 // failedJS is what the browser runs when the server failed on a message:

@@ -96,25 +96,35 @@ type Server struct {
 	conns     map[*Conn]struct{}
 	closed    bool
 	stats     counters
+	protos    []protoCount // by chain index, then the messages no protocol took (stats.go)
+	names     []string     // the protocols' names, likewise
 	onRotate  atomic.Pointer[func(*Context)]
+	onHandled atomic.Pointer[func(Handled)]
 	clock     atomic.Int64 // unix nanoseconds, moved every clockTick
 }
 
 type counters struct {
-	conns, opened, messages, badFrames, badPickles, panics, slow atomic.Int64
-	frameLog, pickleLog                                          RateLog // what peers cause at will: a line a second
-	broadcastIDs                                                 atomic.Uint64
+	conns, opened, badFrames, badPickles, panics, slow atomic.Int64
+	closes                                             [closeReasons]atomic.Int64 // by Conn.why
+	transports                                         map[string]*TransportStats // guarded by connMu
+	frameLog, pickleLog                                RateLog                    // what peers cause at will: a line a second
+	broadcastIDs                                       atomic.Uint64
 }
 
 // Stats counts what a server has done.
 type Stats struct {
 	Connections int64 // open now
 	Opened      int64 // ever opened
-	Messages    int64 // frames and deliveries run through the chain
+	Messages    int64 // frames and deliveries run through the chain: the sum of Protocols' In
 	BadFrames   int64 // binary frames that were not BERT
 	BadPickles  int64 // postbacks refused: forged, expired, another session's
 	Panics      int64 // handler panics recovered
 	SlowClosed  int64 // connections closed as too far behind
+
+	InboundBytes int64            // read from peers and not yet handled (InboundBytes bounds it)
+	Closes       CloseStats       // connections ended, by why
+	Transports   []TransportStats // connections by transport, by name
+	Protocols    []ProtocolStats  // messages by protocol, in chain order, then "none"
 }
 
 // New returns a Server for cfg. It starts nothing. It fails when no
@@ -141,6 +151,9 @@ func New(cfg Config) (*Server, error) {
 	if s.chain == nil {
 		s.chain = DefaultProtocols()
 	}
+	s.names = protocolNames(s.chain)
+	s.protos = make([]protoCount, len(s.names))
+	s.stats.transports = map[string]*TransportStats{}
 	s.Cache = &Cache[string, any]{Now: s.Now}
 	return s, nil
 }
@@ -239,6 +252,7 @@ func (s *Server) sendQueue() int {
 }
 
 func (s *Server) track(c *Conn) bool {
+	name := transportName(c.t)
 	s.connMu.Lock()
 	defer s.connMu.Unlock()
 	if s.closed {
@@ -247,12 +261,21 @@ func (s *Server) track(c *Conn) bool {
 	s.conns[c] = struct{}{}
 	s.stats.conns.Add(1)
 	s.stats.opened.Add(1)
+	ts := s.stats.transports[name]
+	if ts == nil {
+		ts = &TransportStats{Name: name}
+		s.stats.transports[name] = ts
+	}
+	ts.Connections++
+	ts.Opened++
 	return true
 }
 
 func (s *Server) untrack(c *Conn) {
+	name := transportName(c.t)
 	s.connMu.Lock()
 	delete(s.conns, c)
+	s.stats.transports[name].Connections--
 	s.connMu.Unlock()
 	s.stats.conns.Add(-1)
 }
@@ -275,6 +298,9 @@ func (s *Server) Publish(topic string, msg any) error {
 // ErrReservedTag is what Publish says of a message tagged as a broadcast.
 var ErrReservedTag = errors.New("nitro: {nitro_js, _} is reserved for Broadcast")
 
+// Bus returns the bus: Config.Bus, or the MemoryBus New made.
+func (s *Server) Bus() Bus { return s.bus }
+
 // Sessions returns the session store.
 func (s *Server) Sessions() Store { return s.sessions }
 
@@ -287,15 +313,24 @@ func (s *Server) Authenticate(token string) (sid, tokenInForce string, fresh boo
 
 // Stats returns the server's counters.
 func (s *Server) Stats() Stats {
-	return Stats{
-		Connections: s.stats.conns.Load(),
-		Opened:      s.stats.opened.Load(),
-		Messages:    s.stats.messages.Load(),
-		BadFrames:   s.stats.badFrames.Load(),
-		BadPickles:  s.stats.badPickles.Load(),
-		Panics:      s.stats.panics.Load(),
-		SlowClosed:  s.stats.slow.Load(),
+	st := Stats{
+		Connections:  s.stats.conns.Load(),
+		Opened:       s.stats.opened.Load(),
+		BadFrames:    s.stats.badFrames.Load(),
+		BadPickles:   s.stats.badPickles.Load(),
+		Panics:       s.stats.panics.Load(),
+		SlowClosed:   s.stats.slow.Load(),
+		InboundBytes: s.inbound.used.Load(),
+		Closes:       s.closeStats(),
+		Transports:   s.transportStats(),
+		Protocols:    make([]ProtocolStats, len(s.protos)),
 	}
+	for i := range s.protos {
+		p := ProtocolStats{Name: s.names[i], In: s.protos[i].in.Load(), Out: s.protos[i].out.Load()}
+		st.Protocols[i] = p
+		st.Messages += p.In
+	}
+	return st
 }
 
 // Close closes every connection (1001, going away), so their pages
@@ -315,7 +350,7 @@ func (s *Server) Close() error {
 	}
 	s.connMu.Unlock()
 	for _, c := range conns {
-		c.shut(CloseGoingAway, "server closing")
+		c.shut(CloseGoingAway, "server closing", closeShutdown)
 	}
 	s.stopped.Wait()
 	return nil

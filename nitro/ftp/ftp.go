@@ -50,6 +50,9 @@ var (
 // runs its sweeper (Run) while it serves.
 func New(cfg Config) *Protocol { return &Protocol{u: newUploads(cfg)} }
 
+// Name is the protocol's name in the server's Stats: "ftp".
+func (p *Protocol) Name() string { return "ftp" }
+
 // Serve takes the {ftp, ...} messages.
 func (p *Protocol) Serve(cx *nitro.Context, msg any) (nitro.Reply, bool) {
 	m, ok := msg.(bert.Term)

@@ -144,6 +144,9 @@ func (t *conn) Close(code int, reason string) {
 	t.ws.Close()
 }
 
+// Name is the transport's name in the server's Stats: "ws".
+func (t *conn) Name() string { return "ws" }
+
 // Peer implements nitro.Transport.
 func (t *conn) Peer() nitro.Peer {
 	p := nitro.Peer{Addr: t.w.RemoteAddr().String()}
