@@ -147,6 +147,14 @@ var cases = []struct {
 		actions.Event{Target: hostile, Type: hostile, Postback: bert.Atom("x"), Source: []string{hostile}}.Wire(cx)
 		return nil
 	}},
+	{"event_key", func(cx *nitro.Context) error {
+		actions.Event{Target: "message", Key: "Enter", Postback: bert.Atom("chat"), Source: []string{"message"}}.Wire(cx)
+		return nil
+	}},
+	{"event_key_hostile", func(cx *nitro.Context) error {
+		actions.Event{Target: "x", Type: "keyup", Key: hostile, Postback: bert.Atom("x")}.Wire(cx)
+		return nil
+	}},
 }
 
 func TestGolden(t *testing.T) {

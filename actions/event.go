@@ -12,8 +12,15 @@ import (
 // own markup.
 type Event struct {
 	Target   string    // the id of the element that fires
-	Type     string    // the DOM event: "click", "change", "submit", ...; "" is "click"
+	Type     string    // the DOM event: "click", "change", "submit", ...; "" is "click", or "keydown" with a Key
 	Postback bert.Term // what the page gets, sealed into the pickle
+	// Key makes a key event fire for that key alone (KeyboardEvent.key,
+	// such as "Enter"), once a press: not for other keys, a key held down
+	// (repeat), a key an input method is composing with, or a key whose
+	// default an earlier handler prevented. Its default action (Enter
+	// submitting a form) is prevented, and the sources are checked only
+	// then.
+	Key string
 	// Source lists the ids of the fields whose values go with the
 	// postback, each keyed by its id as an atom ({message, Value}).
 	Source []string
@@ -35,25 +42,37 @@ type Event struct {
 // (one line). The handler is kept on the element, so wiring it again, as a
 // reconnect's Init does, replaces it rather than adding a second one that
 // would send twice. A click or a submit has its default action (following
-// a link, submitting a form) prevented; other events keep theirs, so a
-// key event still types. The postback is sealed with cx.Pickle for this
-// page and session; it is sealed when Wire runs, so a reconnect wires a
-// fresh one.
+// a link, submitting a form) prevented, and so has a Key's press; other
+// events keep theirs, so a key event still types. The postback is sealed
+// with cx.Pickle for this page and session; it is sealed when Wire runs,
+// so a reconnect wires a fresh one.
 func (e Event) Wire(cx *nitro.Context) {
 	typ := e.Type
-	if typ == "" {
+	switch {
+	case typ == "" && e.Key != "":
+		typ = "keydown"
+	case typ == "":
 		typ = "click"
+	}
+	name := "__nitro_" + typ // a Key has a handler of its own
+	if e.Key != "" {
+		name += "_" + e.Key
 	}
 	pickle := cx.Pickle(e.Postback, e.Target)
 	cx.AppendJS(func(b []byte) []byte {
 		b = append(b, "{var x=qi("...)
 		b = AppendQuote(b, e.Target)
 		b = append(b, ");if(x){var k="...)
-		b = AppendQuote(b, "__nitro_"+typ)
+		b = AppendQuote(b, name)
 		b = append(b, ";if(x[k])x.removeEventListener("...)
 		b = AppendQuote(b, typ)
 		b = append(b, ",x[k]);x[k]=function(event){"...)
-		if typ == "click" || typ == "submit" {
+		if e.Key != "" {
+			// keyCode 229: Safari ends a composition before its keydown.
+			b = append(b, "if(event.key!=="...)
+			b = AppendQuote(b, e.Key)
+			b = append(b, "||event.isComposing||event.keyCode===229||event.defaultPrevented)return;event.preventDefault();if(event.repeat)return;"...)
+		} else if typ == "click" || typ == "submit" {
 			b = append(b, "event.preventDefault();"...)
 		}
 		b = append(b, "if(validateSources(["...)

@@ -22,9 +22,9 @@
 //	Heading    <h1>..<h6> by Level                       -
 //	Link       <a href>                                  click
 //	Button     <button type="button">                    click
-//	Textbox    <input type="text">                       change (optional)
-//	Password   <input type="password">                   change (optional)
-//	Email      <input type="email">                      change (optional)
+//	Textbox    <input type="text">                       change, Enter (optional)
+//	Password   <input type="password">                   change, Enter (optional)
+//	Email      <input type="email">                      change, Enter (optional)
 //	Number     <input type="number">                     change (optional)
 //	Date       <input type="date">                       change (optional)
 //	Textarea   <textarea>                                change (optional)
@@ -33,13 +33,14 @@
 //	Radio      <input type="radio"> (in a label w/ text) change
 //	Dropdown   <select> of Option                        change
 //	Label      <label for>                               -
-//	Form       <form>                                    submit
+//	Form       <form>                                    submit, Enter in a field
 //	Fieldset   <fieldset><legend>                        -
 //	List, Li   <ul> (<ol> when Numbered), <li>           -
 //	Table      <table> caption, thead of Header, tbody   -
 //	Tr, Td, Th <tr>, <td>, <th> (colspan, rowspan)       Tr: click
 //	Image      <img src alt width height>                -
 //	Br, Hr     <br>, <hr>                                -
+//	Time       <time datetime>, local in the browser     -
 //	Literal    text, escaped (Raw: trusted HTML)         -
 //	Upload     file input, <progress>, status, start     - (ftp protocol)
 //
@@ -72,6 +73,16 @@
 // send their own value too: their id is added to Source (a Radio adds its
 // group's Name). Rendered without a nitro.Context (a static page, a
 // test), elements render the same HTML and wire nothing.
+//
+// Enter submits a Form with a Postback from any of its text fields, as a
+// submit button would, whatever buttons the form has; a Textbox,
+// Password or Email with an Enter postback sends that one instead, as a
+// click sends a Button's (the chat's message box). Either is sent once a
+// press: not again while the key is held, not for the Enter that ends an
+// input method's composition, and never from a Textarea, where Enter is a
+// newline. The handlers are wired by the JavaScript the page is sent, as
+// every postback is: no handler attributes, so a Content-Security-Policy
+// that allows only the page's scripts allows them.
 //
 // The JavaScript goes to the Context's queue (cx.Wire), which the reply to
 // the current message, or a first paint's <script>, carries after the

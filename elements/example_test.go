@@ -4,11 +4,15 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log"
+	"net/http/httptest"
 	"os"
+	"regexp"
 	"sort"
 
 	"github.com/a-h/templ"
 	"github.com/nitrogo/framework/elements"
+	"github.com/nitrogo/framework/nitro"
 	"github.com/nitrogo/framework/nitro/bert"
 )
 
@@ -84,6 +88,39 @@ func ExampleTextbox() {
 		Validate: elements.Rule{Required: true, MinLen: 3, MaxLen: 16, Pattern: "[a-z0-9_]+", Message: "3 to 16 letters, digits or _"}})
 	// Output:
 	// <input id="user" type="text" name="user" placeholder="user name" required minlength="3" maxlength="16" pattern="[a-z0-9_]+" data-msg="3 to 16 letters, digits or _">
+}
+
+// A message box that sends its message on Enter, as a Chat button would
+// on a click. Rendered in a page's Context, the box wires its Enter
+// postback (the JavaScript goes out after the HTML): a press of Enter,
+// but not one that ends an input method's composition nor a key held
+// down, sends chat with the box's value, once the browser has checked
+// it.
+func ExampleTextbox_enter() {
+	key, err := nitro.GenerateKey(1) // a fresh key, for the example
+	if err != nil {
+		log.Fatal(err)
+	}
+	ring, err := nitro.NewKeyRing(key)
+	if err != nil {
+		log.Fatal(err)
+	}
+	srv, err := nitro.New(nitro.Config{Keys: ring})
+	if err != nil {
+		log.Fatal(err)
+	}
+	cx := srv.NewContext(httptest.NewRequest("GET", "/chat", nil), "a session id", "/chat", nil)
+
+	box := elements.Textbox{Attrs: elements.Attrs{ID: "message"}, Placeholder: "Say something", Enter: bert.Atom("chat")}
+	if err := box.Render(cx, os.Stdout); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println()
+	// (The pickle is sealed with a fresh nonce: shown as PICKLE.)
+	fmt.Println(regexp.MustCompile(`bin\("[A-Za-z0-9_-]{40,}"\)`).ReplaceAllString(string(cx.TakeJS()), `bin("PICKLE")`))
+	// Output:
+	// <input id="message" type="text" placeholder="Say something">
+	// {var x=qi("message");if(x){var k="__nitro_keydown_Enter";if(x[k])x.removeEventListener("keydown",x[k]);x[k]=function(event){if(event.key!=="Enter"||event.isComposing||event.keyCode===229||event.defaultPrevented)return;event.preventDefault();if(event.repeat)return;if(validateSources(["message"],"message")){ws.send(enc(tuple(atom('pickle'),bin("message"),bin("PICKLE"),[tuple(tuple(bin("message"),bin('detail')),[]),tuple(atom("message"),querySource("message"))])));}};x.addEventListener("keydown",x[k]);}}
 }
 
 func ExamplePassword() {
@@ -199,7 +236,7 @@ func ExampleLiteral() {
 func ExampleUpload() {
 	show(elements.Upload{Attrs: elements.Attrs{ID: "avatar"}, Accept: "image/*"})
 	// Output:
-	// <span id="avatar"><input id="avatar-file" type="file" accept="image/*" data-progress="avatar-progress"><progress id="avatar-progress" max="100" value="0"></progress><span id="avatar-status"></span><button id="avatar-start" type="button">Upload</button></span>
+	// <span id="avatar"><input id="avatar-file" type="file" accept="image/*" data-progress="avatar-progress"><progress id="avatar-progress" max="100" value="0"></progress><span id="avatar-status" role="status"></span><button id="avatar-start" type="button">Upload</button></span>
 }
 
 func ExampleCheckPostback() {

@@ -10,7 +10,11 @@ import (
 // Form is a <form>. With a Postback, submitting the form (a submit
 // button, Enter in a field) sends it, with the values of the Source
 // fields, instead of loading a page; the browser first checks the fields'
-// constraints (Rule). The postback is wired after the form's Body is
+// constraints (Rule). Enter submits from any text field of the form
+// (Textbox, Password, Email, Number, Date; not a Textarea, where it is a
+// newline), whatever buttons the form has, once a press, and not while
+// an input method composes text; a field with an Enter postback of its
+// own sends that instead. The postback is wired after the form's Body is
 // rendered, so the rules of the inputs inside the form are sealed with it.
 // Action is sanitised as Link's Href.
 type Form struct {
@@ -44,7 +48,9 @@ func (e Form) render(o *out) {
 	o.raw(">")
 	o.body("", e.Body)
 	o.close("form")
-	o.wire(id, onSubmit, e.Postback, e.Source, e.Rules, false)
+	if o.wire(id, onSubmit, e.Postback, e.Source, e.Rules, false) {
+		o.submitOnEnter(id)
+	}
 }
 
 // Fieldset groups fields under a Legend: <fieldset><legend>.

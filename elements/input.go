@@ -4,6 +4,8 @@ import (
 	"context"
 	"io"
 	"strings"
+
+	"github.com/nitrogo/framework/actions"
 )
 
 // ruleAttrs renders the constraint attributes of r for a field of kind.
@@ -29,6 +31,13 @@ func (o *out) ruleAttrs(r Rule, kind fieldKind) {
 // Context, by the server. With a Postback, a change of the field sends
 // it, with the field's own value (its id is a source) and the values of
 // the Source fields.
+//
+// With an Enter postback, the Enter key in the field sends it, as a click
+// sends a Button's: with the same values, once the browser has checked
+// their constraints. It is sent once a press (not again while the key is
+// held, nor when Enter ends an input method's composition), and that
+// Enter does nothing else: a Form around the field does not submit.
+// Password and Email take it too.
 type Textbox struct {
 	Attrs
 	Name        string
@@ -40,7 +49,8 @@ type Textbox struct {
 	Validate    Rule
 
 	Postback any             // sent on change; a bert.Term, or a Go value bert.ToTerm converts
-	Source   []string        // ids of other fields whose values the postback sends
+	Enter    any             // sent on the Enter key, as Postback is on change
+	Source   []string        // ids of other fields whose values the postbacks send
 	Rules    map[string]Rule // rules of Source fields, beside those registered by inputs
 }
 
@@ -56,7 +66,11 @@ func (e Textbox) render(o *out) { e.input(o, "text", kindText, "") }
 
 // input renders the field as <input type=typ> and registers its rule.
 func (e *Textbox) input(o *out, typ string, kind fieldKind, step string) {
-	id := o.elementID(e.ID, e.Postback)
+	postback := e.Postback
+	if postback == nil {
+		postback = e.Enter
+	}
+	id := o.elementID(e.ID, postback)
 	r := e.Validate
 	if e.MaxLength > 0 && (r.MaxLen <= 0 || e.MaxLength < r.MaxLen) {
 		r.MaxLen = e.MaxLength
@@ -75,6 +89,7 @@ func (e *Textbox) input(o *out, typ string, kind fieldKind, step string) {
 	o.raw(">")
 	o.register(id, kind, r)
 	o.wire(id, onChange, e.Postback, e.Source, e.Rules, true)
+	o.wireEvent(actions.Event{Target: id, Type: onKey, Key: "Enter", Source: e.Source}, e.Enter, e.Rules, true)
 }
 
 // Password is a Textbox whose text the browser masks: <input

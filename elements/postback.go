@@ -13,6 +13,7 @@ const (
 	onClick  = "click"
 	onChange = "change"
 	onSubmit = "submit"
+	onKey    = "keydown"
 )
 
 // elementID returns the id an element renders with: its own, or, for an
@@ -28,24 +29,31 @@ func (o *out) elementID(id string, postback any) string {
 }
 
 // wire wires the postback of element id to event typ, when the render has
-// a page Context. The postback is sealed with the rules of its sources:
-// those declared in rules, else those of inputs rendered before it in the
-// same Context. With self, the element's own id is a source too (inputs
-// whose postback reports their change).
-func (o *out) wire(id, typ string, postback any, source []string, rules map[string]Rule, self bool) {
+// a page Context, and reports whether it did. The postback is sealed with
+// the rules of its sources: those declared in rules, else those of inputs
+// rendered before it in the same Context. With self, the element's own id
+// is a source too (inputs whose postback reports their change).
+func (o *out) wire(id, typ string, postback any, source []string, rules map[string]Rule, self bool) bool {
+	return o.wireEvent(actions.Event{Target: id, Type: typ, Source: source}, postback, rules, self)
+}
+
+// wireEvent is wire for an event of any shape (a Key): ev, of Target,
+// Type and Source, is wired with postback, sealed as wire seals it.
+func (o *out) wireEvent(ev actions.Event, postback any, rules map[string]Rule, self bool) bool {
+	id, source := ev.Target, ev.Source
 	if postback == nil || id == "" || o.err != nil {
-		return
+		return false
 	}
 	cx := o.nitro()
 	if cx == nil {
-		return
+		return false
 	}
 	term, ok := postback.(bert.Term)
 	if !ok {
 		var err error
 		if term, err = bert.ToTerm(postback); err != nil {
 			o.fail(fmt.Errorf("elements: postback of #%s: %w", id, err))
-			return
+			return false
 		}
 	}
 	src := source
@@ -76,6 +84,7 @@ func (o *out) wire(id, typ string, postback any, source []string, rules map[stri
 			checks = append(checks, c)
 		}
 	}
-	term = wrap(term, ids, checks)
-	actions.Event{Target: id, Type: typ, Postback: term, Source: src}.Wire(cx)
+	ev.Postback, ev.Source = wrap(term, ids, checks), src
+	ev.Wire(cx)
+	return true
 }

@@ -18,10 +18,13 @@ import (
 // button calls ftp.start(item); with AutoStart, the choice starts the
 // upload at once. The client moves the <progress> bar as blocks are
 // acknowledged. The server's ftp protocol (package nitro) receives the
-// file and tells the page when it is complete; the status <span> is the
-// page's to fill then. The file input's data-progress names the bar, as
-// the client's ftp.upload(input) expects. An Upload without an ID gets one
-// from the page Context, or "upload" in a static render.
+// file and tells the page when it is complete; the status <span> (a live
+// region, role="status") is the page's to fill then. When the upload ends
+// the client clears the file input, or shows in the status why the server
+// refused the file; choosing a file clears the status. The file input's
+// data-progress names the bar, as the client's ftp.upload(input) expects.
+// An Upload without an ID gets one from the page Context, or "upload" in a
+// static render.
 type Upload struct {
 	Attrs
 	Accept    string // accept, e.g. "image/*,.pdf"
@@ -60,7 +63,7 @@ func (e Upload) render(o *out) {
 	o.subID("progress", id, "-progress")
 	o.raw(` max="100" value="0"></progress>`)
 	o.subID("span", id, "-status")
-	o.raw("></span>")
+	o.raw(` role="status"></span>`)
 	if !e.AutoStart {
 		o.subID("button", id, "-start")
 		o.raw(` type="button">`)
@@ -77,13 +80,17 @@ func (e Upload) render(o *out) {
 	}
 	// The client's ftp.init starts sending at once unless told
 	// autostart:false; then ftp.start(item) sends. The handlers are
-	// properties, so wiring again (a reconnect's Init) replaces them.
-	js := "{var f=qi(" + actions.Quote(id+"-file") + "),it=null;if(f)f.onchange=function(){" +
+	// properties, so wiring again (a reconnect's Init) replaces them. The
+	// item's end runs when the upload is over: the input is cleared once
+	// the file is stored, so the next choice is a new upload.
+	js := "{var f=qi(" + actions.Quote(id+"-file") + "),s=qi(" + actions.Quote(id+"-status") + "),it=null," +
+		"end=function(x){if(x!==it)return;it=null;if(x.state==\"done\")f.value=\"\";else if(s&&x.reason)s.textContent=x.reason;};" +
+		"if(f)f.onchange=function(){if(s)s.textContent=\"\";" +
 		"it=this.files&&this.files.length?ftp.init(this.files[0],{progress:" + actions.Quote(id+"-progress")
 	if e.AutoStart {
-		js += "}):null;};}"
+		js += "}):null;if(it)it.end=end;};}"
 	} else {
-		js += ",autostart:false}):null;};var b=qi(" + actions.Quote(id+"-start") +
+		js += ",autostart:false}):null;if(it)it.end=end;};var b=qi(" + actions.Quote(id+"-start") +
 			");if(b)b.onclick=function(){if(it)ftp.start(it);};}"
 	}
 	cx.Wire(js)

@@ -135,6 +135,9 @@ func TestBrowserValidation(t *testing.T) {
 	// The browser stops an empty required name: nothing is sent.
 	browsertest.Do(t, ctx, chromedp.Click(chromedp.CSS("#send")))
 	browsertest.WaitFor(t, ctx, `qi("name").classList.contains("nitro-invalid")`)
+	if got := browsertest.Eval[string](t, ctx, `qi("name").validationMessage`); got != "a name of up to 10 characters" {
+		t.Errorf("the browser says %q, not the rule's message", got)
+	}
 	// A postback that was sent would be answered by now; check after a
 	// round trip of our own: a valid click on another button.
 	browsertest.Do(t, ctx, chromedp.SetValue(chromedp.CSS("#message"), "ping"), chromedp.Click(chromedp.CSS("#post")))
@@ -145,7 +148,7 @@ func TestBrowserValidation(t *testing.T) {
 
 	// With the browser's check removed, the server refuses the value and
 	// says why on the field.
-	browsertest.Eval[any](t, ctx, `(function(){var x=qi("name");x.removeAttribute("maxlength");x.removeAttribute("required");x.classList.remove("nitro-invalid");x.value="far too long a name";})()`)
+	browsertest.Eval[any](t, ctx, `(function(){var x=qi("name");x.removeAttribute("maxlength");x.removeAttribute("required");x.classList.remove("nitro-invalid");x.setCustomValidity("");x.value="far too long a name";})()`)
 	browsertest.Do(t, ctx, chromedp.Click(chromedp.CSS("#send")))
 	browsertest.WaitFor(t, ctx, `qi("name").validationMessage === "a name of up to 10 characters"`)
 	if got := d.reports(); len(got) != 1 {

@@ -20,9 +20,10 @@
 // Hooks a page may define: $io.do(data) for the Data of every io frame,
 // nitroError(reason) for {error, Reason}, nitroStatus('open' |
 // 'reconnecting'), nitroMessage(term) for frames of other protocols,
-// ftp.progress(item). Settings: window.nitroWS or the script's data-ws
-// attribute (the socket's path or URL), window.persistent (keep the token
-// in localStorage rather than sessionStorage).
+// ftp.progress(item). A <time datetime data-local> (elements.Time) shows
+// its moment in the viewer's time zone. Settings: window.nitroWS or the
+// script's data-ws attribute (the socket's path or URL), window.persistent
+// (keep the token in localStorage rather than sessionStorage).
 (function (W, D) {
   'use strict';
 
@@ -267,6 +268,13 @@
       var bad = el.checkValidity && !el.checkValidity() ||
         el.validation && !el.dispatchEvent(new CustomEvent('validation', {bubbles: true, cancelable: true, detail: el.value}));
       if (el.classList) el.classList.toggle('nitro-invalid', !!bad);
+      // The page's own words (a Rule's Message) rather than the browser's,
+      // until the field changes; one the server set stays as it is.
+      var msg = bad && el.getAttribute && el.getAttribute('data-msg');
+      if (msg && el.setCustomValidity && !(el.validity && el.validity.customError)) {
+        el.setCustomValidity(msg);
+        el.addEventListener('input', function () { el.setCustomValidity(''); }, {once: true});
+      }
       first = first || bad && el;
     });
     if (first && first.reportValidity) first.reportValidity();
@@ -377,7 +385,11 @@
     }
     try {
       if (W.$io && typeof W.$io.do == 'function') W.$io.do(data);
-      if ((js.t == 109 || js.t == 107) && js.v.length) run(text(js.v));
+      if ((js.t == 109 || js.t == 107) && js.v.length) {
+        var src = text(js.v);
+        run(src);
+        if (src.indexOf('data-local') >= 0) localTimes(); // it may have added times
+      }
     } catch (e) {
       console.error('nitro:', e);
     }
@@ -442,6 +454,7 @@
     it.reason = reason;
     var i = ftp.queue.indexOf(it);
     if (i >= 0) ftp.queue.splice(i, 1);
+    if (typeof it.end == 'function') it.end(it);
   }
 
   function ftpAck(a) {
@@ -479,13 +492,14 @@
     // term, <<>>), options (a list of terms, e.g. [tuple(atom('sha256'),
     // bin(Hex))]), sha256 (hex, added to options), progress (a <progress>
     // or any element, or its id; default #ftp_status), autostart (true:
-    // send the blocks at once; false: wait for ftp.start).
+    // send the blocks at once; false: wait for ftp.start), end (called
+    // with the item when it ends, whatever its state; or set it.end).
     init: function (file, o) {
       o = o || {};
       var it = {
         id: o.id || uuid(), name: o.name || file.name || 'upload', sid: o.sid || token(),
         meta: o.meta || bin(''), options: (o.options || []).slice(), total: file.size, offset: 0, block: 1,
-        file: file, state: 'init', active: o.autostart !== false, progress: o.progress || 'ftp_status'
+        file: file, state: 'init', active: o.autostart !== false, progress: o.progress || 'ftp_status', end: o.end
       };
       if (o.sha256) it.options.push(tuple(atom('sha256'), bin(o.sha256)));
       ftp.queue.push(it);
@@ -519,6 +533,31 @@
     }
   };
 
+  // ---- Local times: a <time datetime data-local="time|date|datetime|auto">
+  // shows its moment in the viewer's time zone and language ("auto": the
+  // time of day if it is today, else the date and time), titled with the
+  // full date. Each is rewritten once, as the page starts and after the
+  // server's JavaScript adds times.
+
+  var formats = {};
+  function format(kind) {
+    var day = {year: 'numeric', month: 'short', day: 'numeric'}, hm = {hour: 'numeric', minute: '2-digit'};
+    return formats[kind] || (formats[kind] = new Intl.DateTimeFormat(undefined, kind == 'time' ? hm : kind == 'date' ? day :
+      kind == 'full' ? {dateStyle: 'full', timeStyle: 'short'} : Object.assign(day, hm)));
+  }
+
+  function localTimes() {
+    var today = new Date().toDateString();
+    qa('time').forEach(function (el) {
+      var kind = el.getAttribute('data-local'), at = el.getAttribute('datetime'), d = new Date(at);
+      if (kind == null || el.__nitro_local === at || isNaN(d)) return;
+      el.__nitro_local = at;
+      if (kind == 'auto') kind = d.toDateString() == today ? 'time' : 'datetime';
+      el.textContent = format(kind).format(d);
+      el.title = format('full').format(d);
+    });
+  }
+
   // ---- Start
 
   Object.assign(W, {
@@ -528,6 +567,7 @@
   W.addEventListener('online', function () { if (timer) connect(); });
   W.addEventListener('pagehide', function () { leaving = 1; if (sock) lost(sock); });
   W.addEventListener('pageshow', function (e) { if (e.persisted) leaving = 0, connect(); });
-  if (D.readyState == 'loading') D.addEventListener('DOMContentLoaded', connect);
-  else connect();
+  function start() { localTimes(); connect(); }
+  if (D.readyState == 'loading') D.addEventListener('DOMContentLoaded', start);
+  else start();
 })(window, document);

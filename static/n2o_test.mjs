@@ -592,6 +592,41 @@ for (const file of files) {
       assert.equal(b.sockets.length, 2);
     });
 
+    test('times show in the local time zone', () => {
+      const tz = process.env.TZ;
+      process.env.TZ = 'Asia/Kolkata'; // UTC+05:30, no summer time
+      try {
+        const at = '2025-03-12T14:05:09Z', now = new Date().toISOString();
+        const local = (iso, o) => new Intl.DateTimeFormat(undefined, {timeZone: 'Asia/Kolkata', ...o}).format(new Date(iso));
+        const hm = {hour: 'numeric', minute: '2-digit'}, day = {year: 'numeric', month: 'short', day: 'numeric'};
+        const time = (attrs) => new El('time', {textContent: 'UTC'}, attrs);
+        const els = [
+          time({datetime: at, 'data-local': 'time'}),
+          time({datetime: at, 'data-local': 'date'}),
+          time({datetime: at, 'data-local': 'datetime'}),
+          time({datetime: at, 'data-local': 'auto'}),
+          time({datetime: now, 'data-local': 'auto'}),
+          time({datetime: at}), // not marked: left as it is
+          time({datetime: 'soon', 'data-local': 'time'}),
+        ];
+        const b = load({file, elements: [...els],
+          globals: {addTime: (attrs) => b.elements.push(time(attrs))}});
+        assert.deepEqual(els.map((e) => e.textContent), [local(at, hm), local(at, day), local(at, {...day, ...hm}),
+          local(at, {...day, ...hm}), local(now, hm), 'UTC', 'UTC']);
+        assert.equal(els[0].title, local(at, {dateStyle: 'full', timeStyle: 'short'}));
+        assert.ok(/19:35|7:35/.test(els[0].textContent), els[0].textContent);
+        // Times the server's JavaScript adds are rewritten too, once.
+        els[0].textContent = 'kept';
+        b.sock.open();
+        b.sock.recvTerm(`tuple(atom('io'), bin("addTime({datetime: '${at}', 'data-local': 'time'})"), bin(''))`);
+        assert.deepEqual([b.elements[els.length].textContent, els[0].textContent], [local(at, hm), 'kept']);
+        assert.deepEqual(b.errors, []);
+      } finally {
+        if (tz === undefined) delete process.env.TZ;
+        else process.env.TZ = tz;
+      }
+    });
+
     describe('ftp', () => {
       const file10 = () => new Blob([Uint8Array.from({length: 10}, (_, i) => i)]);
       const ftpMsg = (b, h) => {
@@ -686,6 +721,21 @@ for (const file of files) {
         assert.equal(b.sock.sent.length, 4);
         ack(b, 'nobody', 0, 5); // an ack of no upload is ignored
         assert.deepEqual(b.errors, []);
+      });
+
+      test('end hears of the upload ending', async () => {
+        const b = load({file});
+        b.sock.open();
+        const ended = [];
+        const end = (it) => ended.push([it.id, it.state, it.reason]);
+        b.w.ftp.init(file10(), {id: 'd1', end});
+        ack(b, 'd1', 0, 10, 'init');
+        await tick();
+        ack(b, 'd1', 10, 0);
+        b.w.ftp.init(file10(), {id: 'e2', end});
+        ack(b, 'e2', 0, 0, 'error', "[tuple(atom('reason'), bin('too large'))]");
+        b.w.ftp.abort(b.w.ftp.init(file10(), {id: 'a3', end}));
+        assert.deepEqual(ended, [['d1', 'done', undefined], ['e2', 'error', 'too large'], ['a3', 'aborted', undefined]]);
       });
 
       test('upload takes the files of an input', () => {
