@@ -19,6 +19,7 @@
 //	nitro-bench broadcast -sample -clients 1000            # the same through samples/chat
 //	nitro-bench idle      -clients 10000                   # server memory per idle connection
 //	nitro-bench paint     -clients 50 -duration 10s        # first paints per second, with wrk
+//	nitro-bench paint     -sample -messages 200            # the same of the chat's room, logged in, with its history
 //	nitro-bench hostile   -clients 16 -duration 10s        # sockets that never log in, frames costly to decode: peak server memory
 //
 // and against a server already running on loopback:

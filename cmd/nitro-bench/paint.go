@@ -6,12 +6,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"os/exec"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/a-h/templ"
+	"github.com/gorilla/websocket"
 	"github.com/nitrogo/framework/actions"
 	"github.com/nitrogo/framework/elements"
 	"github.com/nitrogo/framework/nitro"
@@ -53,7 +55,8 @@ func (paintPage) Event(cx *nitro.Context, ev any) {
 // built-in 100-element page, or -url), each a new visitor. Its clients are
 // wrk's connections; the tool's CPU is wrk's.
 func paint(args []string, out io.Writer) error {
-	o := newOptions("paint", "first paints under wrk: GETs of a page, each a new visitor (needs wrk)", 50, 10*time.Second)
+	o := newOptions("paint", "first paints under wrk: GETs of a page, each a new visitor (needs wrk)", 50, 10*time.Second).withSample()
+	messages := o.fs.Int("messages", 200, "with -sample: the messages of the room's history, posted before the run")
 	o.fs.IntVar(&o.clients, "c", o.clients, "the same as -clients")
 	threads := o.fs.Int("t", 2, "wrk threads")
 	if err := o.parse(args); err != nil {
@@ -75,12 +78,44 @@ func paint(args []string, out io.Writer) error {
 	if o.target != nil {
 		page = o.target.String()
 	}
+	var headers []string
+	if o.sample {
+		// The sample's room, as its logged-in user sees it: log in, fill the
+		// history, and GET the room with the session's cookie.
+		b := newBrowser(o.timeout)
+		c, err := b.enter(&url.URL{Scheme: "http", Host: srv.addr, Path: "/login"}, "paint", "paint")
+		if err != nil {
+			return err
+		}
+		for i := range *messages {
+			tag := fmt.Sprintf("message %d of the history", i)
+			frame, err := c.say(tag + ", with a few words more, as people write them")
+			if err == nil {
+				err = c.ws.WriteMessage(websocket.BinaryMessage, frame)
+			}
+			if err == nil {
+				err = c.await([]byte(tag))
+			}
+			if err != nil {
+				c.close()
+				return err
+			}
+		}
+		c.close()
+		room := &url.URL{Scheme: "http", Host: srv.addr, Path: "/room", RawQuery: "room=paint"}
+		if _, err := b.paint(room, c.token); err != nil { // the room, not a redirect to the login page
+			return err
+		}
+		page = room.String()
+		headers = []string{"-H", "Cookie: X-Auth-Token=" + c.token}
+	}
 	run := func(d time.Duration) (wrkResult, time.Duration, error) {
 		// wrk's own -timeout bounds each request; the run is bounded by
 		// its duration, and killed if it overruns.
 		cmd := exec.Command(wrk, "--latency", "-t"+strconv.Itoa(*threads), "-c"+strconv.Itoa(o.clients),
 			"-d"+strconv.Itoa(max(1, int(d.Round(time.Second).Seconds())))+"s",
-			"--timeout", strconv.Itoa(max(1, int(o.timeout.Seconds())))+"s", page)
+			"--timeout", strconv.Itoa(max(1, int(o.timeout.Seconds())))+"s")
+		cmd.Args = append(append(cmd.Args, headers...), page)
 		var stdout bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &stdout, &stdout
 		if err := cmd.Start(); err != nil {

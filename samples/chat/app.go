@@ -10,6 +10,7 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/nitrogo/framework/nitro"
 	"github.com/nitrogo/framework/nitro/ftp"
+	"github.com/nitrogo/framework/nitro/health"
 	"github.com/nitrogo/framework/nitro/keys"
 	"github.com/nitrogo/framework/nitro/limit"
 	"github.com/nitrogo/framework/nitro/ws"
@@ -103,6 +104,9 @@ func newAppWith(data string, cfg nitro.Config, lim limits) (*App, error) {
 	app.Mount(r, "/room", &Room{Store: store, Presence: presence, LoginPath: "/login", FilesPath: "/files/", HistoryLen: historyLen,
 		Messages: &limit.PerSession{Rate: xrate.Limit(lim.rate), Burst: messageBurst}})
 	r.Handle("/files/*", http.StripPrefix("/files/", Files(uploads)))
+	r.Handle(login.AssetsPrefix+"*", login.Assets())
+	r.Get("/healthz", health.Live)
+	r.Method(http.MethodGet, "/readyz", &health.Ready{Checks: readiness(srv, store)})
 	return &App{Server: srv, Store: store, Presence: presence, Handler: r, sessions: sessions}, nil
 }
 

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"context"
 	"encoding/hex"
+	"io"
 	"net/url"
 	"strings"
 	"time"
@@ -41,7 +43,8 @@ type Room struct {
 // maxMessage bounds a message, in characters.
 const maxMessage = 2000
 
-// The room's postbacks: its chat and logout buttons.
+// The room's postbacks: its chat button (and Enter in the message box)
+// and its logout button.
 type (
 	Chat struct {
 		_ struct{} `bert:"chat"` // the message is the source "message"
@@ -93,8 +96,14 @@ func (p *Room) Title(cx *nitro.Context) string {
 	return "Nitro chat"
 }
 
-// Head implements pages.Headed.
-func (p *Room) Head(cx *nitro.Context) templ.Component { return login.Style }
+// Head implements pages.Headed: the samples' style, and the viewer's own
+// messages set apart.
+func (p *Room) Head(cx *nitro.Context) templ.Component {
+	if user := cx.User(); user != "" {
+		return &mine{by: byClass(user)}
+	}
+	return login.Style
+}
 
 // Main renders the room with its history, so the first paint, without
 // JavaScript, shows it.
@@ -108,23 +117,35 @@ func (p *Room) Main(cx *nitro.Context) templ.Component {
 		cx.Logger().Error("chat: reading the history", "room", room, "err", err)
 	}
 	items := make([]templ.Component, len(msgs))
+	authors := map[string]string{} // a few authors write most of a history
 	for i, m := range msgs {
-		items[i] = p.item(m)
+		by, ok := authors[m.User]
+		if !ok {
+			by = byClass(m.User)
+			authors[m.User] = by
+		}
+		items[i] = p.item(m, by)
 	}
 	return elements.Panel{Attrs: elements.Attrs{Class: "chat"}, Body: []templ.Component{
-		elements.Heading{Attrs: elements.Attrs{ID: "heading"}, Level: 2, Text: room},
-		elements.Button{Attrs: elements.Attrs{ID: "logout"}, Text: "Logout " + user, Postback: Logout{}},
+		elements.Panel{Attrs: elements.Attrs{Class: "bar"}, Body: []templ.Component{
+			elements.Heading{Attrs: elements.Attrs{ID: "heading"}, Level: 2, Text: room},
+			elements.Button{Attrs: elements.Attrs{ID: "logout", Class: "quiet"}, Text: "Logout " + user, Postback: Logout{}},
+		}},
 		elements.Panel{Attrs: elements.Attrs{Class: "people"}, Body: []templ.Component{
-			elements.Span{Text: "In the room:"},
+			elements.Span{Text: "In the room"},
 			p.memberList(p.Presence.Members(room)),
 		}},
-		elements.List{Attrs: elements.Attrs{ID: "history"}, Body: items},
+		elements.List{Attrs: elements.Attrs{ID: "history", Aria: historyAria}, Body: items},
 		elements.Panel{Attrs: elements.Attrs{Class: "say"}, Body: []templ.Component{
+			elements.Label{Attrs: elements.Attrs{Class: "sr-only"}, For: "message", Text: "Message"},
 			elements.Textbox{Attrs: elements.Attrs{ID: "message"}, Placeholder: "Say something",
-				MaxLength: maxMessage},
+				MaxLength: maxMessage, Enter: Chat{}}, // Enter sends, as the button does
 			elements.Button{Attrs: elements.Attrs{ID: "send"}, Text: "Chat", Postback: Chat{}, Source: []string{"message"}},
 		}},
-		elements.Upload{Attrs: elements.Attrs{ID: "upload"}, StartText: "Send file"},
+		elements.Panel{Attrs: elements.Attrs{Class: "share"}, Body: []templ.Component{
+			elements.Label{For: "upload-file", Text: "Share a file"},
+			elements.Upload{Attrs: elements.Attrs{ID: "upload", Class: "upload"}, StartText: "Send file"},
+		}},
 	}}
 }
 
@@ -151,6 +172,7 @@ func (p *Room) Event(cx *nitro.Context, ev any) {
 			})
 		}
 		actions.Update(cx, "members", p.memberList(users))
+		actions.Script(cx, toNewest)
 		actions.Focus(cx, "message")
 	case ftp.Uploaded:
 		user, room, ok := p.room(cx)
@@ -210,9 +232,22 @@ func (p *Room) post(cx *nitro.Context, room string, m Message) bool {
 		actions.Alert(cx, "Your message could not be saved; please try again.")
 		return false
 	}
-	p.broadcast(cx, room, func(bc *nitro.Context) { actions.InsertBottom(bc, "history", p.item(m)) })
+	p.broadcast(cx, room, func(bc *nitro.Context) {
+		actions.Script(bc, atNewest)
+		actions.InsertBottom(bc, "history", p.item(m, byClass(m.User)))
+		actions.Script(bc, keepNewest)
+	})
 	return true
 }
+
+// The history keeps its newest message in sight: it is scrolled to the
+// bottom on entry, and again as a message arrives, unless its reader had
+// scrolled up to read older ones.
+const (
+	toNewest   = `{var h=qi("history");if(h)h.scrollTop=h.scrollHeight;}`
+	atNewest   = `var h=qi("history"),newest=h&&h.scrollHeight-h.scrollTop-h.clientHeight<80;`
+	keepNewest = `if(newest)h.scrollTop=h.scrollHeight;`
+)
 
 // broadcast sends to every page of room what render shows.
 func (p *Room) broadcast(cx *nitro.Context, room string, render func(bc *nitro.Context)) {
@@ -221,28 +256,51 @@ func (p *Room) broadcast(cx *nitro.Context, room string, render func(bc *nitro.C
 	}
 }
 
-// item renders one message of the history: its time, its author, and its
-// text or the link to the file it announces, all escaped. (Elements are
-// values that render straight to the writer: a templ template of the same
-// markup made 9 allocations to their 7.)
-func (p *Room) item(m Message) templ.Component {
-	body := []templ.Component{
-		elements.Span{Attrs: elements.Attrs{Class: "time"}, Text: clock(m.Time)},
-		elements.Span{Attrs: elements.Attrs{Class: "author"}, Text: m.User},
-	}
+// historyAria names the history for screen readers, which read out the
+// messages that arrive.
+var historyAria = map[string]string{"label": "Messages", "live": "polite"}
+
+// item renders one message of the history, a bubble: its author and its
+// time, then its text, or the link to the file it announces, all escaped.
+// The time is the browser's to show in its own time zone (elements.Time).
+// by is the bubble's class, its author's name (byClass), which the
+// author's own page styles apart (mine). (Elements are values that render
+// straight to the writer, with fewer allocations than a templ template of
+// the same markup.)
+func (p *Room) item(m Message, by string) templ.Component {
+	text := elements.Span{Attrs: elements.Attrs{Class: "text"}, Text: m.Text}
 	if m.File != "" {
-		body = append(body,
-			elements.Span{Attrs: elements.Attrs{Class: "text"}, Text: m.Text + " "},
-			elements.Link{Href: p.FilesPath + url.PathEscape(m.File), Text: m.File, Target: "_blank", Rel: "noopener"})
-	} else {
-		body = append(body, elements.Span{Attrs: elements.Attrs{Class: "text"}, Text: m.Text})
+		text.Text += " "
+		text.Body = []templ.Component{
+			elements.Link{Href: p.FilesPath + url.PathEscape(m.File), Text: m.File, Target: "_blank", Rel: "noopener"}}
 	}
-	return elements.Li{Body: body}
+	return elements.Li{Attrs: elements.Attrs{Class: by}, Body: []templ.Component{
+		elements.Span{Attrs: elements.Attrs{Class: "author"}, Text: m.User},
+		elements.Time{At: time.UnixMilli(m.Time), Local: elements.LocalAuto},
+		text,
+	}}
 }
 
-// clock is a message's time as the history shows it: hours and minutes,
-// UTC.
-func clock(ms int64) string { return time.UnixMilli(ms).UTC().Format("15:04") }
+// byClass is the class of user's bubbles: "by-" and the name in hex, so
+// that any name makes a plain class.
+func byClass(user string) string { return "by-" + hex.EncodeToString([]byte(user)) }
+
+// mine is the room's head: the samples' style, and the bubbles of the
+// page's viewer, of class by (byClass), set apart: only their page knows
+// whose they are.
+type mine struct{ by string }
+
+func (m *mine) Render(ctx context.Context, w io.Writer) error {
+	if err := login.Style.Render(ctx, w); err != nil {
+		return err
+	}
+	for _, s := range []string{`<style>#history li.`, m.by, `{align-self:flex-end;background:var(--mine)}</style>`} {
+		if _, err := io.WriteString(w, s); err != nil {
+			return err
+		}
+	}
+	return nil
+}
 
 func (p *Room) memberList(users []string) templ.Component {
 	items := make([]templ.Component, len(users))

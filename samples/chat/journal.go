@@ -182,8 +182,14 @@ func (s *BoltStore) write(j *journal, batch []appendReq) {
 		spans = append(spans, span{from, len(buf)})
 	}
 	if len(buf) > 0 {
-		if err := j.append(buf); err != nil {
+		start := time.Now()
+		err := j.append(buf)
+		if fn := s.onSync.Load(); fn != nil {
+			(*fn)(time.Since(start))
+		}
+		if err != nil {
 			s.err = fmt.Errorf("chat: writing the journal: %w", err)
+			s.failed.Store(&s.err) // never written again
 			slog.Error("chat: the store stops taking messages", "err", s.err)
 			for i := range results {
 				results[i] = appendResult{err: s.err}

@@ -10,6 +10,12 @@
 // journal, chat.db.journal0 and chat.db.journal1), the sessions' values
 // (in chat.db too, so a restart logs no one out), the uploads (uploads/)
 // and the development keys (keys), which seal the session tokens.
+//
+// /healthz answers 200 while the process is up, and /readyz 200 while it
+// is not shutting down and its store and bus answer (503 otherwise,
+// naming which did not), for a load balancer's probes. With -metrics 127.0.0.1:9100 the chat serves
+// Prometheus metrics at /metrics on that address, a loopback one only: a
+// scraper on another machine goes through a proxy or a tunnel.
 package main
 
 import (
@@ -36,6 +42,7 @@ func main() {
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile to this file, until shutdown")
 	memprofile := flag.String("memprofile", "", "write a profile of the allocations to this file at shutdown")
 	pprofAddr := flag.String("pprof", "", "serve net/http/pprof on this address (loopback only), for live profiles")
+	metricsAddr := flag.String("metrics", "", "serve Prometheus metrics at /metrics on this address (loopback only), such as 127.0.0.1:9100")
 	rate := flag.Float64("rate", defaults.rate, "messages a session may post per second, sustained (0: no limit, for load tests)")
 	perIP := flag.Int("per-ip", defaults.perIP, "sockets open at once from one address (0: no cap, for load tests)")
 	hosts := flag.String("hosts", "", "comma-separated host names the server answers to, behind a name (default: any name on a public address; on loopback only localhost and IPs)")
@@ -73,7 +80,7 @@ func main() {
 		}
 		lim.proxies = append(lim.proxies, pfx)
 	}
-	if err := run(*addr, *data, lim); err != nil {
+	if err := run(*addr, *data, lim, *metricsAddr); err != nil {
 		slog.Error("chat", "err", err)
 		pprof.StopCPUProfile()
 		os.Exit(1)
@@ -83,12 +90,8 @@ func main() {
 // servePprof serves the runtime's profiles on addr, a loopback address:
 // they show the program's insides, so never on a public one.
 func servePprof(addr string) error {
-	host, _, err := net.SplitHostPort(addr)
-	if err != nil {
-		return fmt.Errorf("-pprof %q: %w", addr, err)
-	}
-	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
-		return fmt.Errorf("-pprof %q: a loopback address only", addr)
+	if err := loopbackOnly("-pprof", addr); err != nil {
+		return err
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/debug/pprof/", httppprof.Index)
@@ -126,19 +129,32 @@ func httpServer(addr string, h http.Handler) *http.Server {
 	}
 }
 
-func run(addr, data string, lim limits) error {
+// run serves the chat on addr, and its metrics on metricsAddr unless it
+// is empty.
+func run(addr, data string, lim limits, metricsAddr string) error {
 	app, err := newApp(data, lim)
 	if err != nil {
 		return err
 	}
 	defer app.Close()
+	if metricsAddr != "" {
+		ms, err := serveMetrics(metricsAddr, app)
+		if err != nil {
+			return err
+		}
+		defer ms.Close()
+	}
 	hs := httpServer(addr, app.Handler)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	go app.Server.Run(ctx) // the server's clock and sweepers, until shutdown
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("chat: listening on %s (is another program using it? give another with -addr): %w", addr, err)
+	}
 	errc := make(chan error, 1)
-	go func() { errc <- hs.ListenAndServe() }()
-	slog.Info("chat: serving", "url", "http://"+addr+"/", "data", data)
+	go func() { errc <- hs.Serve(ln) }()
+	slog.Info("chat: serving", "url", "http://"+addr+"/", "data", data) // once the port is bound
 	select {
 	case err := <-errc:
 		return err

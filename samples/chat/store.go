@@ -9,6 +9,7 @@ import (
 	"slices"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/nitrogo/framework/nitro/bert"
@@ -126,6 +127,9 @@ type BoltStore struct {
 	spare     *journal   // the file the writer switches to at the next move
 	stopMove  chan struct{}
 	moverDone chan struct{}
+
+	failed atomic.Pointer[error]               // err, for Ping, once set
+	onSync atomic.Pointer[func(time.Duration)] // OnSync's
 }
 
 var (
@@ -165,6 +169,9 @@ func openBolt(path string, moveGap time.Duration) (*BoltStore, error) {
 		opts.InitialMmapSize = initialMmap
 	}
 	db, err := bolt.Open(path, 0o600, opts)
+	if errors.Is(err, bolt.ErrTimeout) { // bbolt waited for the file's lock
+		return nil, fmt.Errorf("chat: the store %s is held by another instance of the chat: stop it, or give this one another -data directory", path)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("chat: opening the store: %w", err)
 	}
@@ -311,6 +318,27 @@ func (s *BoltStore) Close() error {
 	}
 	return errors.Join(err, s.closeFiles())
 }
+
+// Ping reports whether the store takes messages: ErrClosed once it is
+// closed, the error that stopped Append after a failed write, else what a
+// read of the bbolt file says. The chat's /readyz asks it.
+func (s *BoltStore) Ping() error {
+	s.closeMu.RLock()
+	shut := s.shut
+	s.closeMu.RUnlock()
+	if shut {
+		return ErrClosed
+	}
+	if err := s.failed.Load(); err != nil {
+		return *err
+	}
+	return s.db.View(func(*bolt.Tx) error { return nil })
+}
+
+// OnSync sets fn to hear how long each group of appends took to reach
+// the disk: the journal's write and its fsync, which an Append waits for.
+// The chat's metrics time them so. The last call wins.
+func (s *BoltStore) OnSync(fn func(time.Duration)) { s.onSync.Store(&fn) }
 
 // stop stops taking appends and waits for the writer and the mover to
 // return. It reports false if the store was stopped already.

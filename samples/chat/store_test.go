@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -615,4 +616,19 @@ func cpuTime(tb testing.TB) time.Duration {
 		tb.Fatal(err)
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// TestStoreHeldByAnother: a second instance on the same data directory
+// is told that another one holds the store, and what to do.
+func TestStoreHeldByAnother(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "chat.db")
+	first, err := OpenBolt(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer first.Close()
+	_, err = OpenBolt(path)
+	if err == nil || !strings.Contains(err.Error(), "another instance") || !strings.Contains(err.Error(), "-data") {
+		t.Errorf("second open: %v, want it to name another instance and -data", err)
+	}
 }

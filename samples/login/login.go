@@ -5,6 +5,7 @@
 //	r := chi.NewRouter()
 //	app := pages.New(srv)
 //	app.Mount(r, "/login", login.New("/room"))
+//	r.Handle(login.AssetsPrefix+"*", login.Assets()) // the stylesheet and icon of Style
 //
 // The page's ids are N2O's: user, pass, loginButton.
 package login
@@ -46,7 +47,7 @@ func New(roomPath string) *Page { return &Page{RoomPath: roomPath} }
 
 var _ pages.Page = (*Page)(nil)
 
-// Login is the login button's postback.
+// Login is the postback of the login button, and of Enter in the form.
 type Login struct {
 	_ struct{} `bert:"login"`
 }
@@ -64,14 +65,18 @@ func (p *Page) Head(cx *nitro.Context) templ.Component { return Style }
 func (p *Page) Main(cx *nitro.Context) templ.Component {
 	return elements.Panel{Attrs: elements.Attrs{Class: "login"}, Body: []templ.Component{
 		elements.Heading{Level: 2, Text: "Nitro chat"},
-		elements.Label{For: "user", Text: "Name"},
-		elements.Textbox{Attrs: elements.Attrs{ID: "user"}, Placeholder: "Your name", MaxLength: MaxUser,
-			Validate: elements.Rule{Required: true, MaxLen: MaxUser, Message: "a name, of up to 40 characters"}},
-		elements.Label{For: "pass", Text: "Room"},
-		elements.Textbox{Attrs: elements.Attrs{ID: "pass"}, Placeholder: DefaultRoom, MaxLength: MaxRoom,
-			Validate: elements.Rule{MaxLen: MaxRoom}},
-		elements.Button{Attrs: elements.Attrs{ID: "loginButton"}, Text: "Login", Postback: Login{},
-			Source: []string{"user", "pass"}},
+		elements.P{Attrs: elements.Attrs{Class: "hint"}, Text: "Pick a name, and the room to join."},
+		// Enter in either box submits the form.
+		elements.Form{Postback: Login{}, Source: []string{"user", "pass"}, Body: []templ.Component{
+			elements.Label{For: "user", Text: "Name"},
+			elements.Textbox{Attrs: elements.Attrs{ID: "user"}, Placeholder: "Your name", MaxLength: MaxUser,
+				Validate: elements.Rule{Required: true, MaxLen: MaxUser, Message: "a name, of up to 40 characters"}},
+			elements.Label{For: "pass", Text: "Room"},
+			elements.Textbox{Attrs: elements.Attrs{ID: "pass"}, Placeholder: DefaultRoom, MaxLength: MaxRoom,
+				Validate: elements.Rule{MaxLen: MaxRoom}},
+			elements.Button{Attrs: elements.Attrs{ID: "loginButton"}, Text: "Login", Postback: Login{},
+				Source: []string{"user", "pass"}},
+		}},
 	}}
 }
 
@@ -127,17 +132,3 @@ func clean(s string, max int) string {
 	}
 	return s
 }
-
-// Style is the samples' stylesheet, for their <head>.
-var Style templ.Component = elements.Literal{Raw: true, Text: `<style>
-body{font-family:system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;color:#222}
-.login label{display:block;margin-top:.8rem}
-input[type=text]{padding:.4rem;width:16rem}
-button{padding:.4rem .8rem;margin:.4rem .2rem}
-#history{list-style:none;padding:0;border:1px solid #ddd;min-height:8rem;max-height:60vh;overflow:auto}
-#history li{padding:.25rem .5rem;border-bottom:1px solid #f0f0f0}
-#history .time{color:#999;margin-right:.5rem;font-size:.85em}
-#history .author{font-weight:600;margin-right:.5rem}
-.people ul{display:inline;padding:0}.people li{display:inline;margin-left:.5rem;color:#060}
-.say input{width:30rem}
-</style>`}
