@@ -303,7 +303,13 @@ func (c *Conn) handle(in inbound) {
 		c.reply(NOP)
 		return
 	default:
-		t, err := c.dec.Decode(in.data)
+		var t bert.Term
+		var err error
+		if p, ok := c.cx.formatter.(Parser); ok { // the frame is in the connection's format
+			t, err = p.Parse(in.data, c.dec.MaxMemory)
+		} else {
+			t, err = c.dec.Decode(in.data)
+		}
 		if err != nil {
 			c.srv.stats.badFrames.Add(1)
 			if n, ok := c.srv.stats.frameLog.Tick(c.srv.Now()); ok {

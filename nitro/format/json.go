@@ -20,12 +20,34 @@ import (
 // {"t":106}. The frame is binary, as in N2O; its first byte '{' tells
 // it from BERT's 131.
 // JSON has no NaN or infinity: a term holding one is refused.
-var JSON nitro.Formatter = nitro.FormatterFunc(func(dst []byte, t bert.Term) ([]byte, error) {
+//
+// Parse reads the form Format writes: an object whose first key is "t",
+// the BERT tag, then "v" (and "tail" for an improper list). Atoms are
+// tags 100, 115, 118 and 119; binaries 109 and byte lists 107, as a
+// string or an array of byte values; integers 97, 98 and 110 (111 too),
+// as a number or, for 110 and 111, a decimal string of at most 1000
+// digits; floats 70, finite; tuples 104 (105 too), lists 108 and [] 106;
+// maps 116. Bit binaries (77) are refused: the form does not keep their
+// bit count.
+//
+// It also reads N2O's named form, what a client writes with
+// JSON.stringify: an object whose first key is "name" is the tuple of the
+// name as an atom and the values of the other keys in their order, so
+// {"name":"io","eval":"console.log('hello')","data":1} is
+// {io, <<"console.log('hello')">>, 1}. Its values are plain JSON: a
+// string is a binary, a number an integer within 64 bits (or, with a '.'
+// or an exponent, a finite float), an array a list, true, false and null
+// the atoms of those names, and an object a tagged or named term.
+var JSON nitro.Formatter = jsonFormatter{}
+
+type jsonFormatter struct{}
+
+func (jsonFormatter) Format(dst []byte, t bert.Term) ([]byte, error) {
 	if err := finite(t); err != nil {
 		return dst, err
 	}
 	return appendJSON(dst, t), nil
-})
+}
 
 // ErrNotFinite is what JSON says of a term holding NaN or an infinity.
 var ErrNotFinite = errors.New("format: JSON has no NaN or infinity")
