@@ -132,8 +132,10 @@ func (cx *Context) Logger() *slog.Logger {
 // Formatter returns the formatter of the connection's replies.
 func (cx *Context) Formatter() Formatter { return cx.formatter }
 
-// SetFormatter switches the formatter of the connection's replies, from
-// the next reply on.
+// SetFormatter switches the connection's formatter: the reply being
+// built is written in it, and the peer's next messages are read in it
+// when it is a Parser (package nitro/format's Switch answers a client's
+// {format, Name} in the old one first).
 func (cx *Context) SetFormatter(f Formatter) {
 	if f != nil {
 		cx.formatter = f
