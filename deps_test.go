@@ -72,6 +72,7 @@ var allowed = map[string][]string{
 	"cmd/nitro-bench":      with(framework, "std", gorilla, templ, chi),
 	"samples/login":        with(framework, "std", templ, chi),
 	"samples/chat":         with(framework, "std", templ, chi, bbolt, xtime, prom, "samples/login"), // prom: the store's fsync histogram
+	"samples/linedancer":   with(framework, "std"),
 	"nitro/nitrotest":      {"std", "nitro", "nitro/bert", "nitro/ws", gorilla},
 	"internal/browsertest": {"std", chromedp, cdproto},
 	"internal/testlog":     {"std"},
@@ -90,7 +91,7 @@ var testAllowed = map[string][]string{
 	"nitro/logs":    {"internal/testlog"},
 	"nitro/keys":    {},
 	"nitro/limit":   {},
-	"nitro/tcp":     {"nitro/nitrotest"},
+	"nitro/tcp":     {"nitro/nitrotest", "nitro/keys"},
 	"nitro/mqtt":    {"nitro/nitrotest", natsd},
 	"nitro/kvs":     {"nitro/nitrotest", natsd},
 	"nitro/natsbus": {"nitro/nitrotest", "nitro/ws", "nitro/keys", natsd},

@@ -21,6 +21,7 @@
 //	nitro-bench paint     -clients 50 -duration 10s        # first paints per second, with wrk
 //	nitro-bench paint     -sample -messages 200            # the same of the chat's room, logged in, with its history
 //	nitro-bench hostile   -clients 16 -duration 10s        # sockets that never log in, frames costly to decode: peak server memory
+//	nitro-bench tcp       -clients 100 -duration 10s       # line echo through nitro/tcp's chain, then a bare Go line echo (the floor)
 //
 // and against a server already running on loopback:
 //
@@ -74,6 +75,7 @@ var modes = map[string]mode{
 	"idle":      idle,
 	"paint":     paint,
 	"hostile":   hostile,
+	"tcp":       tcpEcho,
 	"serve":     serve,
 }
 
@@ -115,6 +117,8 @@ modes:
                nitro-bench paint -clients 50 -duration 10s
   hostile    sockets that never log in, sending frames costly to decode: peak server memory
                nitro-bench hostile -clients 16 -duration 10s [-sample] [-shape lists|tuples|binaries]
+  tcp        closed-loop line echo over TCP: nitro/tcp's chain, then a bare Go line echo (the floor)
+               nitro-bench tcp -clients 100 -duration 10s
   serve      the built-in server (the others start it)
 
 every mode: -clients N -duration D -warmup D -timeout D -json

@@ -74,6 +74,11 @@ func serve(args []string, out io.Writer) error {
 	mux.Handle("/ws/room", sockets.Handler(roomPage))
 	mux.Handle("/ws/floor", floorHandler())
 	mux.Handle("/ws/floor/room", floorRoom())
+	lines, err := serveTCP(ring) // nitro-bench tcp's listeners
+	if err != nil {
+		return err
+	}
+	mux.Handle("/debug/tcp", lines)
 	mux.HandleFunc("/debug/pprof/heap", pprofhttp.Index)
 	mux.HandleFunc("/debug/mem", func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Query().Get("gc") != "" {
