@@ -99,7 +99,7 @@ var testAllowed = map[string][]string{
 	"nitro/health":  {},
 	"actions":       {"nitro/nitrotest", "nitro/keys"},
 	"elements":      {"nitro/nitrotest", "pages", "internal/browsertest", chromedp, cdproto}, // the Enter test drives a page in Chromium
-	"pages":         {"nitro/nitrotest", "nitro/keys", "internal/browsertest", chromedp, cdproto},
+	"pages":         {"nitro/nitrotest", "nitro/keys", "nitro/format", "internal/browsertest", chromedp, cdproto},
 	"static":        {"nitro/bert"}, // testdata/bert_vectors.json is regenerated from nitro/bert
 	"cmd/nitro-dev": {"internal/browsertest", chromedp},
 	"cmd/nitro":     {"internal/browsertest"}, // the end-to-end test runs the app's browser test where Chromium is

@@ -7,6 +7,8 @@
 //	qi(id) qs(sel) qa(sel) qn(tag)      DOM shorthands
 //	ws.send(bytes)                      send on the open socket; false while disconnected
 //	enc(term) dec(bytes)                BERT (Erlang External Term Format)
+//	encJSON(term) decJSON(bytes)        JSON in nitro/format's tagged form
+//	formatter(name)                     ask the server to switch formatters
 //	tuple atom bin string number float list nil map   term constructors
 //	querySource(id) validateSources(ids, triggerId)   postback sources
 //	direct(term)                        send {direct, Term}
@@ -219,6 +221,84 @@
     return o;
   }
 
+  // ---- JSON, nitro/format's tagged form: {"t": Tag, "v": Value}. encJSON
+  // writes what the Go JSON formatter writes (atoms under 100, integers
+  // past 53 bits as decimal text); decJSON gives the terms dec gives.
+
+  function encJSON(term) { return TE.encode(jin(term)); }
+
+  function jstr(s) {
+    return JSON.stringify(s).replace(/[<>&\u2028\u2029]/g, function (c) { return '\\u' + (c.charCodeAt(0) + 65536).toString(16).slice(1); });
+  }
+  // jbytes is a binary's "v": its text when UTF-8, else its byte values.
+  function jbytes(v) {
+    var s = typeof v == 'string' ? v : utf8(bytes(v));
+    return typeof s == 'string' ? jstr(s) : '[' + Array.from(s).join(',') + ']';
+  }
+  function jtag(t, v) { return '{"t":' + t + ',"v":' + v + '}'; }
+  function jseq(a) { return '[' + a.map(jin).join(',') + ']'; }
+
+  function jin(o) {
+    var t = o == null ? 106 : o.t;
+    if (Array.isArray(o)) return jlist(o);
+    switch (typeof o) {
+      case 'string': return jin(bin(o));
+      case 'number': return jint(o);
+      case 'boolean': return jin(atom(o));
+    }
+    switch (t) {
+      case 97: case 98: case 110: case 111: return jint(+o.v);
+      case 70: case 99: return jfloat(+o.v);
+      case 100: case 115: case 118: case 119: return jtag(100, jstr(text(o.v)));
+      case 104: case 105: return jtag(104, jseq(o.v));
+      case 107: return bytes(o.v).length ? jtag(107, jbytes(o.v)) : '{"t":106}';
+      case 108: return jlist(o.v, o.tail);
+      case 109: return jtag(109, jbytes(o.v));
+      case 116: return jtag(116, '[' + o.v.map(function (p) { return '{"k":' + jin(p.k) + ',"v":' + jin(p.v) + '}'; }).join(',') + ']');
+      case 77: throw Error('JSON: cannot encode a bit binary');
+      case 106: case undefined: return '{"t":106}';
+    }
+    throw Error('JSON: cannot encode tag ' + t);
+  }
+  function jlist(a, tail) {
+    if (!a.length) return tail ? jin(tail) : '{"t":106}';
+    return tail ? '{"t":108,"v":' + jseq(a) + ',"tail":' + jin(tail) + '}' : jtag(108, jseq(a));
+  }
+  function jint(x) {
+    if (!Number.isInteger(x)) return jfloat(x);
+    return Math.abs(x) < 2 ** 53 ? jtag(x >= 0 && x < 256 ? 97 : x >= -2147483648 && x < 2147483648 ? 98 : 110, x)
+      : jtag(110, '"' + BigInt(x) + '"');
+  }
+  function jfloat(x) {
+    if (!isFinite(x)) throw Error('JSON: cannot encode ' + x);
+    return jtag(70, Object.is(x, -0) ? '-0' : x);
+  }
+
+  function decJSON(data) { return jterm(JSON.parse(TD.decode(bytes(data)))); }
+
+  // jterm turns parsed JSON into a term; an array is a list.
+  function jterm(j) {
+    if (Array.isArray(j)) return {t: 108, v: j.map(jterm)};
+    if (!j || typeof j != 'object') throw Error('JSON: not a term: ' + j);
+    var o = {t: j.t}, v = j.v;
+    switch (j.t) {
+      case 97: case 98: case 110: case 111: case 70: v = +v; break;
+      case 100: case 115: case 118: case 119: v = String(v); break;
+      case 104: case 105: v = v.map(jterm); break;
+      case 106: v = []; break;
+      case 107: case 77: v = bytes(v); break;
+      case 108:
+        v = v.map(jterm);
+        if (j.tail) o.tail = jterm(j.tail);
+        break;
+      case 109: v = typeof v == 'string' ? v : utf8(bytes(v)); break;
+      case 116: v = v.map(function (p) { return {k: jterm(p.k), v: jterm(p.v)}; }); break;
+      default: throw Error('JSON: unsupported tag ' + j.t);
+    }
+    o.v = v;
+    return o;
+  }
+
   // ---- DOM
 
   function qi(id) { return D.getElementById(id); }
@@ -302,14 +382,35 @@
   // starts, from the property (browsers hide the attribute once loaded).
   var nonce = script && script.nonce || '';
 
+  // The formatter the client writes ('bert' or 'json'), and the one it
+  // asked for and awaits the server's {format, Name} for. A new socket
+  // starts in BERT, as the server does.
+  var writing = 'bert', asked = '';
+
   var ws = {
     send: function (b) {
       if (!sock || sock.readyState != 1) return false;
+      // The BERT that enc made, in the connection's formatter.
+      if (writing == 'json' && typeof b != 'string' && bytes(b)[0] == 131) b = encJSON(dec(b));
       sock.send(b);
       return true;
     }
   };
   function direct(term) { return ws.send(enc(tuple(atom('direct'), term))); }
+
+  // formatter asks the server (its format.Switch) to switch this
+  // connection to name ('bert' or 'json'; the client reads and writes no
+  // other): the request goes in the formatter in use, and the client
+  // writes the new one once the server's {format, Name}, in the old one,
+  // arrives. Without a name it returns the formatter the client writes.
+  // The client reads each frame by its first byte, so a server that
+  // switches on its own is read, but the client keeps writing its own.
+  function formatter(name) {
+    if (name == null) return writing;
+    if (name != 'bert' && name != 'json') throw Error('nitro: no formatter ' + name);
+    asked = name;
+    return ws.send(enc(tuple(atom('format'), bin(name))));
+  }
 
   function url() {
     var u = W.nitroWS || script && script.getAttribute('data-ws') || '/ws' + location.pathname + location.search;
@@ -324,6 +425,7 @@
     s.binaryType = 'arraybuffer';
     s.onopen = function () {
       last = Date.now();
+      writing = 'bert', asked = '';
       s.send('N2O,' + token());
       // PING every 5 s; a socket that heard nothing for 20 s is dead
       // (the server answers every PING), however long TCP takes to say so.
@@ -368,8 +470,10 @@
     var t;
     if (typeof data == 'string' || !data.byteLength) return; // PONG, NOP
     retries = 0;
-    try { t = dec(data); } catch (e) { return console.error('nitro:', e); }
-    if (is(t, 'io', 3)) io(t.v[1], t.v[2]);
+    data = bytes(data);
+    try { t = data[0] == 123 || data[0] == 91 ? decJSON(data) : dec(data); } catch (e) { return console.error('nitro:', e); }
+    if (asked && is(t, 'format', 2) && t.v[1].v == asked) writing = asked, asked = '';
+    else if (is(t, 'io', 3)) io(t.v[1], t.v[2]);
     else if (is(t, 'ftpack', 11)) ftpAck(t.v);
     else if (typeof W.nitroMessage == 'function') W.nitroMessage(t);
   }
@@ -561,7 +665,7 @@
   // ---- Start
 
   Object.assign(W, {
-    qi, qs, qa, qn, ws, enc, dec, tuple, atom, bin, string, number, float, list, nil, map,
+    qi, qs, qa, qn, ws, enc, dec, encJSON, decJSON, formatter, tuple, atom, bin, string, number, float, list, nil, map,
     querySource, validateSources, direct, ftp, $io: W.$io || {}
   });
   W.addEventListener('online', function () { if (timer) connect(); });

@@ -215,7 +215,7 @@ for (const file of files) {
   describe(file, () => {
     test('defines the globals', () => {
       const b = load({file});
-      const fns = ['qi', 'qs', 'qa', 'qn', 'enc', 'dec', 'tuple', 'atom', 'bin', 'string', 'number', 'float', 'list',
+      const fns = ['qi', 'qs', 'qa', 'qn', 'enc', 'dec', 'encJSON', 'decJSON', 'formatter', 'tuple', 'atom', 'bin', 'string', 'number', 'float', 'list',
         'nil', 'map', 'querySource', 'validateSources', 'direct'];
       for (const name of fns) assert.equal(typeof b.w[name], 'function', name);
       for (const name of ['ws', 'ftp', '$io']) assert.equal(typeof b.w[name], 'object', name);
@@ -289,6 +289,85 @@ for (const file of files) {
         ['8368', /truncated/],
       ];
       for (const [h, want] of tests) assert.throws(() => b.w.dec(unhex(h)), want, h);
+    });
+
+    // N2O's example message {io, <<"console.log('hello')">>, 1}, as
+    // nitro/format's JSON writes it (its format_test.go holds these bytes).
+    const helloJSON = `{"t":104,"v":[{"t":100,"v":"io"},{"t":109,"v":"console.log('hello')"},{"t":97,"v":1}]}`;
+    const helloBERT = '8368037702696f6d00000014636f6e736f6c652e6c6f67282768656c6c6f2729' + '6101';
+
+    test('JSON: the bytes of the Go formatter', () => {
+      const b = load({file});
+      const want = {t: 104, v: [{t: 100, v: 'io'}, {t: 109, v: "console.log('hello')"}, {t: 97, v: 1}]};
+      assert.deepEqual(plain(b.w.decJSON(new TextEncoder().encode(helloJSON))), want);
+      assert.equal(new TextDecoder().decode(b.w.encJSON(b.w.dec(unhex(helloBERT)))), helloJSON);
+      const tests = [
+        ['{"t":109,"v":[195,40,255]}', {t: 109, v: {bytes: [0xc3, 0x28, 0xff]}}], // not UTF-8: the bytes
+        ['{"t":107,"v":"hi"}', {t: 107, v: {bytes: [104, 105]}}],
+        ['{"t":106}', {t: 106, v: []}],
+        ['{"t":110,"v":"18446744073709551616"}', {t: 110, v: 2 ** 64}],
+        ['{"t":108,"v":[{"t":97,"v":1}],"tail":{"t":100,"v":"t"}}', {t: 108, v: [{t: 97, v: 1}], tail: {t: 100, v: 't'}}],
+        ['{"t":116,"v":[{"k":{"t":100,"v":"a"},"v":{"t":97,"v":1}}]}', {t: 116, v: [{k: {t: 100, v: 'a'}, v: {t: 97, v: 1}}]}],
+        ['[{"t":97,"v":1}]', {t: 108, v: [{t: 97, v: 1}]}],
+      ];
+      for (const [j, want] of tests) assert.deepEqual(plain(b.w.decJSON(new TextEncoder().encode(j))), want, j);
+      const encs = [
+        ["bin('<a & b>\u2028')", String.raw`{"t":109,"v":"\u003ca \u0026 b\u003e\u2028"}`],
+        ['number(300)', '{"t":98,"v":300}'],
+        ['number(2 ** 40)', '{"t":110,"v":1099511627776}'],
+        ['number(-(2 ** 64))', '{"t":110,"v":"-18446744073709551616"}'],
+        ['float(-0)', '{"t":70,"v":-0}'],
+        ["list(atom('a'))", '{"t":108,"v":[{"t":100,"v":"a"}]}'],
+        ["string('')", '{"t":106}'],
+      ];
+      for (const [js, want] of encs) assert.equal(new TextDecoder().decode(b.w.encJSON(b.term(js))), want, js);
+      assert.throws(() => b.w.encJSON(b.term('float(NaN)')), /NaN/);
+      assert.throws(() => b.w.decJSON(new TextEncoder().encode('{"t":42,"v":1}')), /tag 42/);
+    });
+
+    test('JSON: every BERT vector survives encJSON and decJSON', () => {
+      const b = load({file});
+      for (const v of vectors) {
+        const t = b.w.dec(v.in ? unhex(v.in) : v.js ? b.w.enc(b.term(v.js)) : unhex(v.hex));
+        if (JSON.stringify(plain(t)).includes('"t":77')) continue; // JSON keeps no bit count
+        assert.equal(hex(b.w.enc(b.w.decJSON(b.w.encJSON(t)))), hex(b.w.enc(t)), v.name);
+      }
+    });
+
+    test('formatter: a switch to JSON and back', () => {
+      const te = new TextEncoder(), td = new TextDecoder();
+      const b = load({file});
+      b.sock.open();
+      assert.equal(b.w.formatter(), 'bert');
+      assert.equal(b.w.formatter('json'), true);
+      assert.deepEqual(sentTerm(b, b.sock.sent[1]), plain(b.term("tuple(atom('format'), bin('json'))")));
+      b.w.direct(b.term("atom('early')")); // before the answer: still BERT
+      assert.equal(b.sock.sent[2].slice(0, 2), '83');
+      b.sock.recv(te.encode(helloJSON)); // read by its first byte, whatever the client writes
+      assert.equal(b.scripts.length, 1);
+      assert.match(b.scripts[0].text, /console\.log\('hello'\)/);
+      assert.equal(b.w.formatter(), 'bert', 'a JSON frame alone switches nothing');
+      b.sock.recvTerm("tuple(atom('format'), atom('json'))"); // the answer, in BERT
+      assert.equal(b.w.formatter(), 'json');
+      b.w.direct(b.term("atom('hi')"));
+      assert.equal(td.decode(unhex(b.sock.sent[3])), '{"t":104,"v":[{"t":100,"v":"direct"},{"t":100,"v":"hi"}]}');
+      // And back: asked in JSON, answered in JSON.
+      b.w.formatter('bert');
+      assert.equal(td.decode(unhex(b.sock.sent[4])), '{"t":104,"v":[{"t":100,"v":"format"},{"t":109,"v":"bert"}]}');
+      b.sock.recv(te.encode('{"t":104,"v":[{"t":100,"v":"format"},{"t":100,"v":"bert"}]}'));
+      assert.equal(b.w.formatter(), 'bert');
+      b.w.direct(b.term("atom('hi')"));
+      assert.deepEqual(sentTerm(b, b.sock.sent[5]), plain(b.term("tuple(atom('direct'), atom('hi'))")));
+      assert.deepEqual(b.errors, []);
+      // A new socket starts in BERT, as the server does.
+      b.w.formatter('json');
+      b.sock.recvTerm("tuple(atom('format'), atom('json'))");
+      assert.equal(b.w.formatter(), 'json');
+      b.sock.drop();
+      b.fire();
+      b.sock.open();
+      assert.equal(b.w.formatter(), 'bert');
+      assert.throws(() => b.w.formatter('xml'), /no formatter xml/);
     });
 
     test('enc refuses what BERT cannot hold', () => {
