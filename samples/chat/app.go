@@ -1,11 +1,15 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/netip"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/nitrogo/framework/nitro"
@@ -13,6 +17,7 @@ import (
 	"github.com/nitrogo/framework/nitro/health"
 	"github.com/nitrogo/framework/nitro/keys"
 	"github.com/nitrogo/framework/nitro/limit"
+	"github.com/nitrogo/framework/nitro/tcp"
 	"github.com/nitrogo/framework/nitro/ws"
 	"github.com/nitrogo/framework/pages"
 	"github.com/nitrogo/framework/samples/login"
@@ -28,6 +33,18 @@ type App struct {
 	Handler  http.Handler
 
 	sessions *SessionStore // in the store's bbolt file; nil if the caller gave a nitro.Store
+	room     *Room
+	lines    *tcp.Server // the rooms over lines (ServeLines), on Server: one pub/sub
+}
+
+// ServeLines serves the rooms over lines on ln (Lines), until ln fails or
+// Close; it closes ln.
+func (a *App) ServeLines(ln net.Listener) error {
+	err := a.lines.Serve(ln, &Lines{Room: a.room})
+	if errors.Is(err, tcp.ErrServerClosed) {
+		return nil
+	}
+	return err
 }
 
 // historyLen is how many messages a room shows on entry.
@@ -88,7 +105,8 @@ func newAppWith(data string, cfg nitro.Config, lim limits) (*App, error) {
 		}
 		cfg.Sessions = sessions
 	}
-	cfg.Protocols = []nitro.Protocol{nitro.Heart, nitro.Nitro, ftp.New(ftp.Config{Dir: uploads})}
+	// tcp.Messages last: it gives the line connections' pages their lines.
+	cfg.Protocols = []nitro.Protocol{nitro.Heart, nitro.Nitro, ftp.New(ftp.Config{Dir: uploads}), tcp.Messages}
 	srv, err := nitro.New(cfg)
 	if err != nil {
 		store.Close()
@@ -101,18 +119,23 @@ func newAppWith(data string, cfg nitro.Config, lim limits) (*App, error) {
 	lp := login.New("/room")
 	app.Mount(r, "/", lp)
 	app.Mount(r, "/login", lp)
-	app.Mount(r, "/room", &Room{Store: store, Presence: presence, LoginPath: "/login", FilesPath: "/files/", HistoryLen: historyLen,
-		Messages: &limit.PerSession{Rate: xrate.Limit(lim.rate), Burst: messageBurst}})
+	room := &Room{Store: store, Presence: presence, LoginPath: "/login", FilesPath: "/files/", HistoryLen: historyLen,
+		Messages: &limit.PerSession{Rate: xrate.Limit(lim.rate), Burst: messageBurst}}
+	app.Mount(r, "/room", room)
 	r.Handle("/files/*", http.StripPrefix("/files/", Files(uploads)))
 	r.Handle(login.AssetsPrefix+"*", login.Assets())
 	r.Get("/healthz", health.Live)
 	r.Method(http.MethodGet, "/readyz", &health.Ready{Checks: readiness(srv, store)})
-	return &App{Server: srv, Store: store, Presence: presence, Handler: r, sessions: sessions}, nil
+	return &App{Server: srv, Store: store, Presence: presence, Handler: r, sessions: sessions,
+		room: room, lines: tcp.New(srv, tcp.Config{Path: "/lines"})}, nil
 }
 
 // Close closes the sockets, then the session store, whose writes go to
 // the store's bbolt file, then the store, which closes that file.
 func (a *App) Close() error {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	a.lines.Shutdown(ctx) // what a line client said is answered first
+	cancel()
 	a.Server.Close()
 	if a.sessions != nil {
 		a.sessions.Close()

@@ -180,7 +180,9 @@ func (p *Room) Event(cx *nitro.Context, ev any) {
 			return
 		}
 		actions.UpdateText(cx, "upload-status", "sent")
-		p.post(cx, room, Message{User: user, Text: "uploaded", File: e.Name})
+		if err := p.post(cx, room, Message{User: user, Text: "uploaded", File: e.Name}); err != nil {
+			actions.Alert(cx, "Your message could not be saved; please try again.")
+		}
 	case nitro.Exit:
 		if room, gone := p.Presence.Leave(cx); gone != "" {
 			p.broadcast(cx, room, func(bc *nitro.Context) { actions.Remove(bc, memberID(gone)) })
@@ -217,27 +219,32 @@ func (p *Room) say(cx *nitro.Context, text string) {
 		actions.Alert(cx, "You are sending messages too fast: wait a moment, then send again.")
 		return // the text stays in the box
 	}
-	if p.post(cx, room, Message{User: user, Text: text}) {
-		actions.SetProp(cx, actions.ID("message"), "value", "")
+	if err := p.post(cx, room, Message{User: user, Text: text}); err != nil {
+		actions.Alert(cx, "Your message could not be saved; please try again.")
+		return
 	}
+	actions.SetProp(cx, actions.ID("message"), "value", "")
 }
 
 // post stores m in room and then sends it to the room: what anyone sees,
-// the sender included, is on disk.
-func (p *Room) post(cx *nitro.Context, room string, m Message) bool {
+// the sender included, is on disk. The browsers get it rendered, the
+// line connections as a term (Lines).
+func (p *Room) post(cx *nitro.Context, room string, m Message) error {
 	m.Time = time.Now().UnixMilli()
 	m, err := p.Store.Append(room, m)
 	if err != nil {
 		cx.Logger().Error("chat: storing a message", "room", room, "err", err)
-		actions.Alert(cx, "Your message could not be saved; please try again.")
-		return false
+		return err
 	}
 	p.broadcast(cx, room, func(bc *nitro.Context) {
 		actions.Script(bc, atNewest)
 		actions.InsertBottom(bc, "history", p.item(m, byClass(m.User)))
 		actions.Script(bc, keepNewest)
 	})
-	return true
+	if err := cx.Publish(linesTopic(room), postTerm(m)); err != nil {
+		cx.Logger().Error("chat: publishing to the line clients", "room", room, "err", err)
+	}
+	return nil
 }
 
 // The history keeps its newest message in sight: it is scrolled to the

@@ -16,6 +16,16 @@
 // naming which did not), for a load balancer's probes. With -metrics 127.0.0.1:9100 the chat serves
 // Prometheus metrics at /metrics on that address, a loopback one only: a
 // scraper on another machine goes through a proxy or a tunnel.
+//
+// With -tcp localhost:7001 the rooms are served over lines too (nitro/tcp,
+// on the same server as the browsers), for a person at netcat:
+//
+//	nc localhost 7001        # NAME ann, JOIN lobby, SAY hello, LEAVE
+//
+// What the line client says is posted in the room as ann's message, kept
+// in the history and shown on the browsers' pages; what the browsers post
+// arrives as lines "user: text". Anyone may NAME themselves, as on the
+// login page, so give it a loopback address unless that is what you want.
 package main
 
 import (
@@ -46,6 +56,7 @@ func main() {
 	rate := flag.Float64("rate", defaults.rate, "messages a session may post per second, sustained (0: no limit, for load tests)")
 	perIP := flag.Int("per-ip", defaults.perIP, "sockets open at once from one address (0: no cap, for load tests)")
 	hosts := flag.String("hosts", "", "comma-separated host names the server answers to, behind a name (default: any name on a public address; on loopback only localhost and IPs)")
+	tcpAddr := flag.String("tcp", "", "serve the rooms over lines (NAME, JOIN, SAY, LEAVE) on this address, such as localhost:7001")
 	proxies := flag.String("proxies", "", "comma-separated addresses (CIDR) of proxies whose X-Forwarded-For and -Proto count")
 	flag.Parse()
 	if *pprofAddr != "" {
@@ -80,7 +91,7 @@ func main() {
 		}
 		lim.proxies = append(lim.proxies, pfx)
 	}
-	if err := run(*addr, *data, lim, *metricsAddr); err != nil {
+	if err := run(*addr, *data, lim, *metricsAddr, *tcpAddr); err != nil {
 		slog.Error("chat", "err", err)
 		pprof.StopCPUProfile()
 		os.Exit(1)
@@ -129,9 +140,9 @@ func httpServer(addr string, h http.Handler) *http.Server {
 	}
 }
 
-// run serves the chat on addr, and its metrics on metricsAddr unless it
-// is empty.
-func run(addr, data string, lim limits, metricsAddr string) error {
+// run serves the chat on addr, its metrics on metricsAddr and its rooms
+// over lines on tcpAddr, each unless it is empty.
+func run(addr, data string, lim limits, metricsAddr, tcpAddr string) error {
 	app, err := newApp(data, lim)
 	if err != nil {
 		return err
@@ -152,7 +163,16 @@ func run(addr, data string, lim limits, metricsAddr string) error {
 	if err != nil {
 		return fmt.Errorf("chat: listening on %s (is another program using it? give another with -addr): %w", addr, err)
 	}
-	errc := make(chan error, 1)
+	errc := make(chan error, 2)
+	if tcpAddr != "" {
+		tln, err := net.Listen("tcp", tcpAddr)
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("chat: listening on %s (give another with -tcp): %w", tcpAddr, err)
+		}
+		go func() { errc <- app.ServeLines(tln) }() // nil once Close stops it
+		slog.Info("chat: serving the rooms over lines", "addr", tcpAddr)
+	}
 	go func() { errc <- hs.Serve(ln) }()
 	slog.Info("chat: serving", "url", "http://"+addr+"/", "data", data) // once the port is bound
 	select {

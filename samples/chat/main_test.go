@@ -14,7 +14,7 @@ func TestRunAddressInUse(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ln.Close()
-	err = run(ln.Addr().String(), t.TempDir(), defaults, "")
+	err = run(ln.Addr().String(), t.TempDir(), defaults, "", "")
 	if err == nil || !strings.Contains(err.Error(), "-addr") {
 		t.Errorf("run on a taken port: %v, want an error that names -addr", err)
 	}
