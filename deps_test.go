@@ -64,7 +64,7 @@ var allowed = map[string][]string{
 	"elements": {"std", "nitro", "nitro/bert", "actions", templ},
 	"pages":    {"std", "nitro", "nitro/bert", "actions", "elements", templ, chi, "static", "nitro/ws", "nitro/ftp"},
 
-	"static":               {"std"},
+	"static":               {"std", "assets"}, // serves its bundle as assets serves an app's
 	"assets":               {"std"},
 	"livereload":           {"std"},
 	"cmd/nitro-dev":        {"std", "livereload", esbuild, fsnotify},

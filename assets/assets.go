@@ -131,7 +131,7 @@ func newFile(files fs.FS, name string) (*file, error) {
 	sum := sha256.Sum256(b)
 	f := &file{name: name, ctype: contentType(name), etag: `"` + hex.EncodeToString(sum[:8]) + `"`}
 	if compressible(name) {
-		if gz := gzipped(b); len(gz) < len(b) {
+		if gz := Gzip(b); len(gz) < len(b) {
 			f.gz, f.etagz = gz, `"`+hex.EncodeToString(sum[:8])+`-gz"`
 		}
 	}
@@ -158,7 +158,9 @@ func (s *Set) Prefix() string { return s.prefix }
 // escapePath escapes p for a URL, leaving its slashes.
 func escapePath(p string) string { return (&url.URL{Path: p}).EscapedPath() }
 
-func gzipped(b []byte) []byte {
+// Gzip returns b compressed at gzip's best level, as served to browsers
+// that accept it.
+func Gzip(b []byte) []byte {
 	var buf bytes.Buffer
 	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression) // a valid level: no error
 	zw.Write(b)

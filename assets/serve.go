@@ -41,7 +41,7 @@ func (s *Set) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("X-Content-Type-Options", "nosniff")
 	if f.gz != nil {
 		h.Set("Vary", "Accept-Encoding")
-		if acceptsGzip(r.Header.Get("Accept-Encoding")) {
+		if AcceptsGzip(r.Header.Get("Accept-Encoding")) {
 			h.Set("Content-Encoding", "gzip")
 			h.Set("ETag", f.etagz)
 			http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(f.gz))
@@ -147,9 +147,10 @@ func compressible(name string) bool {
 	return false
 }
 
-// acceptsGzip reports whether an Accept-Encoding header accepts gzip with
-// a quality above zero: by name, or else by *.
-func acceptsGzip(header string) bool {
+// AcceptsGzip reports whether an Accept-Encoding header accepts gzip with
+// a quality above zero: by name, or else by *. Package static serves
+// Nitro's client by it too.
+func AcceptsGzip(header string) bool {
 	gz, star := -1.0, -1.0
 	for part := range strings.SplitSeq(header, ",") {
 		name, params, _ := strings.Cut(part, ";")

@@ -2,14 +2,13 @@ package static
 
 import (
 	"bytes"
-	"compress/gzip"
 	"crypto/sha256"
 	_ "embed"
 	"encoding/hex"
 	"net/http"
-	"strconv"
-	"strings"
 	"time"
+
+	"github.com/nitrogo/framework/assets"
 )
 
 //go:generate go run ../cmd/nitro-dev bundle -o n2o.min.js n2o.js
@@ -22,7 +21,7 @@ var (
 	sum      = sha256.Sum256(bundle)
 	hash     = hex.EncodeToString(sum[:])
 	path     = "/nitro/n2o." + hash[:8] + ".js"
-	gzipped  = mustGzip(bundle)
+	gzipped  = assets.Gzip(bundle)
 	etag     = `"` + hash[:16] + `"`
 	etagGzip = `"` + hash[:16] + `-gz"`
 )
@@ -59,7 +58,7 @@ func (handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("Vary", "Accept-Encoding")
 	h.Set("X-Content-Type-Options", "nosniff")
 	body := bundle
-	if acceptsGzip(r.Header.Get("Accept-Encoding")) {
+	if assets.AcceptsGzip(r.Header.Get("Accept-Encoding")) {
 		body = gzipped
 		h.Set("Content-Encoding", "gzip")
 		h.Set("ETag", etagGzip)
@@ -68,44 +67,4 @@ func (handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	// ServeContent answers If-None-Match (304), HEAD and ranges.
 	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(body))
-}
-
-// acceptsGzip reports whether an Accept-Encoding header accepts gzip with
-// a quality above zero: by name, or else by *.
-func acceptsGzip(header string) bool {
-	gz, star := -1.0, -1.0
-	for part := range strings.SplitSeq(header, ",") {
-		name, params, _ := strings.Cut(part, ";")
-		q := 1.0
-		for p := range strings.SplitSeq(params, ";") {
-			if k, v, ok := strings.Cut(strings.TrimSpace(p), "="); ok && strings.EqualFold(k, "q") {
-				if f, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil {
-					q = f
-				}
-			}
-		}
-		switch strings.ToLower(strings.TrimSpace(name)) {
-		case "gzip":
-			gz = q
-		case "*":
-			star = q
-		}
-	}
-	if gz >= 0 {
-		return gz > 0
-	}
-	return star > 0
-}
-
-func mustGzip(b []byte) []byte {
-	var buf bytes.Buffer
-	zw, err := gzip.NewWriterLevel(&buf, gzip.BestCompression)
-	if err != nil {
-		panic(err)
-	}
-	zw.Write(b)
-	if err := zw.Close(); err != nil {
-		panic(err)
-	}
-	return buf.Bytes()
 }
