@@ -83,8 +83,8 @@ var allowed = map[string][]string{
 // besides what the package itself may, and the package itself.
 var testAllowed = map[string][]string{
 	".":             {"std"},
-	"nitro":         {"nitro/nitrotest", "nitro/ws", "nitro/format", "nitro/keys", gorilla, "actions"}, // examples show nitro with actions
-	"nitro/ws":      {"nitro/nitrotest", "nitro/keys"},
+	"nitro":         {"nitro/nitrotest", "nitro/ws", "nitro/format", "nitro/keys", "internal/testlog", gorilla, "actions"}, // examples show nitro with actions
+	"nitro/ws":      {"nitro/nitrotest", "nitro/keys", "internal/testlog"},
 	"nitro/ftp":     {"nitro/nitrotest", "internal/testlog"},
 	"nitro/proc":    {"nitro/nitrotest", "internal/testlog"},
 	"nitro/format":  {"nitro/nitrotest"},

@@ -4,10 +4,10 @@ import (
 	"bytes"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/nitrogo/framework/internal/testlog"
 	"github.com/nitrogo/framework/nitro"
 	"github.com/nitrogo/framework/nitro/bert"
 	"github.com/nitrogo/framework/nitro/nitrotest"
@@ -127,7 +127,7 @@ func TestOnRotate(t *testing.T) {
 // frame or a forged postback, logs a line a second at most, saying how
 // many it stands for: a flood of them is not a flood of lines.
 func TestBadFramesLogOnceASecond(t *testing.T) {
-	var logs syncBuffer
+	var logs testlog.Buffer
 	clk := newClock()
 	srv := mustServer(t, nitro.Config{Now: clk.Now, Logger: slog.New(slog.NewTextHandler(&logs, nil))}, map[string]nitro.Page{"/": greeter})
 	c := srv.Dial("/")
@@ -149,22 +149,4 @@ func TestBadFramesLogOnceASecond(t *testing.T) {
 	if got := strings.Count(out, "postback refused"); got != 1 {
 		t.Errorf("20 forged postbacks logged %d lines, want 1:\n%s", got, out)
 	}
-}
-
-// syncBuffer is a bytes.Buffer safe for the server's goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }

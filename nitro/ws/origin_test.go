@@ -9,10 +9,10 @@ import (
 	"net/http/httptest"
 	"net/netip"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/gorilla/websocket"
+	"github.com/nitrogo/framework/internal/testlog"
 	"github.com/nitrogo/framework/nitro"
 	"github.com/nitrogo/framework/nitro/nitrotest"
 	"github.com/nitrogo/framework/nitro/ws"
@@ -194,29 +194,11 @@ func TestHostDefault(t *testing.T) {
 	})
 }
 
-// logBuffer is a log that a server's goroutines write and a test reads.
-type logBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *logBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 // TestRefusedSocket: over a real connection, a socket with a foreign Host
 // or Origin is answered 403 with what to do, and logged; the page's own,
 // by "localhost" or by address, on http and on TLS, opens.
 func TestRefusedSocket(t *testing.T) {
-	var log logBuffer
+	var log testlog.Buffer
 	e := mustEndpoint(t, ws.Config{}, slog.New(slog.NewTextHandler(&log, nil)))
 	h := e.Handler(nitro.PageFunc(func(*nitro.Context, any) {}))
 	plain, tls := httptest.NewServer(h), httptest.NewTLSServer(h)
