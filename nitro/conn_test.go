@@ -186,12 +186,19 @@ func TestTransportContract(t *testing.T) {
 
 // BenchmarkRoundTrip is the loop's cost of one direct message, through
 // the chain and the page to a flushed reply, without a socket.
-func BenchmarkRoundTrip(b *testing.B) {
+func BenchmarkRoundTrip(b *testing.B) { benchRoundTrip(b, nil) }
+
+// benchRoundTrip runs BenchmarkRoundTrip's loop, on a server given to
+// setup first, when there is one.
+func benchRoundTrip(b *testing.B, setup func(*nitro.Server)) {
 	srv, err := nitro.New(nitro.Config{Keys: nitrotest.NewKeyRing(b)})
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer srv.Close()
+	if setup != nil {
+		setup(srv)
+	}
 	page := nitro.PageFunc(func(cx *nitro.Context, ev any) {
 		if _, ok := ev.(nitro.Direct); ok {
 			cx.Wire("qi('count').textContent='1';")

@@ -252,28 +252,8 @@ func TestStatsInboundBytes(t *testing.T) {
 // BenchmarkRoundTripObserved is BenchmarkRoundTrip with an OnHandled
 // function: what timing each message costs.
 func BenchmarkRoundTripObserved(b *testing.B) {
-	srv, err := nitro.New(nitro.Config{Keys: nitrotest.NewKeyRing(b)})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer srv.Close()
 	var took atomic.Int64
-	srv.OnHandled(func(h nitro.Handled) { took.Add(int64(h.Took)) })
-	page := nitro.PageFunc(func(cx *nitro.Context, ev any) {
-		if _, ok := ev.(nitro.Direct); ok {
-			cx.Wire("qi('count').textContent='1';")
-		}
+	benchRoundTrip(b, func(srv *nitro.Server) {
+		srv.OnHandled(func(h nitro.Handled) { took.Add(int64(h.Took)) })
 	})
-	m := newMemTransport(b)
-	c, err := srv.Open(m, page, "/", "", "")
-	if err != nil {
-		b.Fatal(err)
-	}
-	frame := bert.Encode(bert.Tuple(bert.Atom("direct"), bert.Atom("plus")))
-	b.ReportAllocs()
-	for b.Loop() {
-		c.Receive(false, frame)
-		<-m.batches
-	}
-	c.Close(nil)
 }
