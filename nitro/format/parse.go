@@ -50,23 +50,23 @@ func syntax(format string, args ...any) error {
 // the like are not numbers, so no parse yields a non-finite float.
 func isNumber(s string) (isNum, isFloat bool) {
 	i := 0
+	// digits steps over a run of digits and says whether there was one.
+	digits := func() bool {
+		d := i
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			i++
+		}
+		return i > d
+	}
 	if i < len(s) && s[i] == '-' {
 		i++
 	}
-	d := i
-	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-		i++
-	}
-	if i == d {
+	if !digits() {
 		return false, false
 	}
 	if i < len(s) && s[i] == '.' {
 		i++
-		d = i
-		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-			i++
-		}
-		if i == d {
+		if !digits() {
 			return false, false
 		}
 		isFloat = true
@@ -76,11 +76,7 @@ func isNumber(s string) (isNum, isFloat bool) {
 		if i < len(s) && (s[i] == '-' || s[i] == '+') {
 			i++
 		}
-		d = i
-		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-			i++
-		}
-		if i == d {
+		if !digits() {
 			return false, false
 		}
 		isFloat = true
